@@ -1,0 +1,52 @@
+// The relay's gRPC server: every service, reflection and health, on one port.
+#ifndef SERVER_API_RELAY_SERVER_H_
+#define SERVER_API_RELAY_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/grpcpp.h"
+
+namespace relay {
+
+struct RelayOptions {
+  // host:port to listen on; port 0 picks a free one.
+  std::string listen = "127.0.0.1:50051";
+  // Where the embedded store keeps its files. Created if missing.
+  std::string data_dir = "./data";
+  // Fig's web application address, used for Link when an event has none.
+  std::string fig_web_url;
+};
+
+// Not thread-safe to Start twice; Shutdown may be called from any thread.
+class RelayServer {
+ public:
+  // Opens the store and starts serving. Errors name what failed (the data
+  // dir, the listen address).
+  static absl::StatusOr<std::unique_ptr<RelayServer>> Start(
+      const RelayOptions& options);
+  ~RelayServer();
+
+  // The address actually listened on (with the chosen port).
+  const std::string& address() const { return address_; }
+  int port() const { return port_; }
+
+  // Stops accepting calls, lets calls in flight finish (up to a deadline),
+  // then stops background work.
+  void Shutdown();
+  void Wait();
+
+ private:
+  struct Services;
+  RelayServer() = default;
+
+  std::unique_ptr<Services> services_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string address_;
+  int port_ = 0;
+};
+
+}  // namespace relay
+
+#endif  // SERVER_API_RELAY_SERVER_H_

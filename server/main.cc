@@ -1,0 +1,71 @@
+// webhook-relay: receives Fig's events over gRPC and delivers them as web
+// hooks. See README.md for the flags and the walk-through.
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "server/api/relay_server.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "host:port for the gRPC API; port 0 picks a free port");
+ABSL_FLAG(std::string, data_dir, "./data",
+          "directory of the embedded store (created if missing)");
+ABSL_FLAG(std::string, fig_web_url, "",
+          "Fig's web address (e.g. https://fig.example.com/), used for Link");
+
+namespace {
+
+// The flags are spelled with dashes (--data-dir); Abseil wants underscores.
+void DashesToUnderscores(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    char* p = argv[i];
+    if (p[0] != '-' || p[1] != '-') continue;
+    for (p += 2; *p != '\0' && *p != '='; ++p) {
+      if (*p == '-') *p = '_';
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Relays Fig's events to web hook receivers.\n"
+      "Usage: webhook-relay [--listen=127.0.0.1:50051] [--data-dir=./data] "
+      "[--fig-web-url=URL]");
+  DashesToUnderscores(argc, argv);
+  absl::ParseCommandLine(argc, argv);
+
+  // Block the stop signals in every thread; this one waits for them below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  relay::RelayOptions options;
+  options.listen = absl::GetFlag(FLAGS_listen);
+  options.data_dir = absl::GetFlag(FLAGS_data_dir);
+  options.fig_web_url = absl::GetFlag(FLAGS_fig_web_url);
+  auto server = relay::RelayServer::Start(options);
+  if (!server.ok()) {
+    std::fprintf(stderr, "webhook-relay: %s\n",
+                 std::string(server.status().message()).c_str());
+    return 1;
+  }
+  // Tests and scripts read this line to learn the port.
+  std::printf("webhook-relay listening on %s\n", (*server)->address().c_str());
+  std::fflush(stdout);
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  std::fprintf(stderr, "webhook-relay: signal %d, shutting down\n",
+               signal_number);
+  (*server)->Shutdown();
+  return 0;
+}
