@@ -28,12 +28,11 @@ namespace v1 = ::fig::webhooks::v1;
 // Declared in the order they are built; destroyed in reverse, after the
 // gRPC server has stopped.
 struct RelayServer::Services {
-  Services(std::unique_ptr<Store> store_in, SecretBox box)
+  Services(std::unique_ptr<Store> store_in, SecretBox box, Clock* clock)
       : store(std::move(store_in)),
         secret_box(std::move(box)),
         executor(4),
-        admin(ServiceContext{store.get(), &secret_box, Clock::Real(),
-                             &executor}) {}
+        admin(ServiceContext{store.get(), &secret_box, clock, &executor}) {}
 
   std::unique_ptr<Store> store;
   SecretBox secret_box;
@@ -68,8 +67,8 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(
   if (!store.ok()) return Prefixed(store.status(), "--data-dir: ");
 
   std::unique_ptr<RelayServer> relay(new RelayServer);
-  relay->services_ =
-      std::make_unique<Services>(*std::move(store), *std::move(box));
+  relay->services_ = std::make_unique<Services>(*std::move(store),
+                                                *std::move(box), options.clock);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

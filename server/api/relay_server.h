@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/grpcpp.h"
+#include "server/core/clock.h"
 
 namespace relay {
 
@@ -17,6 +18,8 @@ struct RelayOptions {
   std::string data_dir = "./data";
   // Fig's web application address, used for Link when an event has none.
   std::string fig_web_url;
+  // Time, for tests; not owned.
+  Clock* clock = Clock::Real();
 };
 
 // Not thread-safe to Start twice; Shutdown may be called from any thread.
