@@ -8,12 +8,15 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/api/request_fields.h"
+#include "server/core/events.h"
 #include "server/core/log.h"
 #include "server/core/matches.h"
 #include "server/core/status_macros.h"
 #include "server/core/web_hook_filter.h"
 #include "server/core/web_hook_type.h"
 #include "server/crypto/secrets.h"
+#include "server/delivery/dispatcher.h"
+#include "server/delivery/payload.h"
 #include "server/delivery/url.h"
 
 namespace relay {
@@ -161,6 +164,7 @@ absl::Status WebHookAdminService::DoUpdateClient(
   }
   *c.mutable_update_time() = ToProto(context_.clock->Now());
   RETURN_IF_ERROR(context_.store->UpdateClient(stored));
+  context_.web_hooks_changed();
   Log("client updated id=", c.id(), " name=\"", c.name(), "\"");
   *resp = Present(stored);
   return absl::OkStatus();
@@ -369,6 +373,142 @@ absl::Status WebHookAdminService::DoSyncSettingClients(
       " removed=", result.removed);
   resp->set_written(result.written);
   resp->set_removed(result.removed);
+  return absl::OkStatus();
+}
+
+}  // namespace relay
+
+namespace relay {
+
+absl::Status WebHookAdminService::DoListDeliveries(
+    const v1::ListDeliveriesRequest& req, v1::ListDeliveriesResponse* resp) {
+  if (req.type() != v1::WEB_HOOK_TYPE_UNSPECIFIED &&
+      !IsValidWebHookType(req.type())) {
+    return Invalid("type", absl::StrCat("unknown type ", req.type()));
+  }
+  if (!v1::DeliveryState_IsValid(req.state())) {
+    return Invalid("state", absl::StrCat("unknown state ", req.state()));
+  }
+  ASSIGN_OR_RETURN(PageRequest page,
+                   ParsePage(req.page_size(), req.page_token()));
+  DeliveryFilter filter{req.client_id(), req.web_hook_id(), req.type(),
+                        req.state()};
+  ASSIGN_OR_RETURN(Page<v1::Delivery> result,
+                   context_.store->ListDeliveries(filter, page));
+  for (v1::Delivery& d : result.items) *resp->add_deliveries() = std::move(d);
+  resp->set_next_page_token(PageToken(result.next_after));
+  return absl::OkStatus();
+}
+
+absl::Status WebHookAdminService::DoGetDelivery(
+    const v1::GetDeliveryRequest& req, v1::Delivery* resp) {
+  RETURN_IF_ERROR(RequireId("id", req.id()));
+  ASSIGN_OR_RETURN(*resp, context_.store->GetDelivery(req.id()));
+  return absl::OkStatus();
+}
+
+absl::Status WebHookAdminService::DoRedeliverDelivery(
+    const v1::RedeliverDeliveryRequest& req, v1::Delivery* resp) {
+  RETURN_IF_ERROR(RequireId("id", req.id()));
+  ASSIGN_OR_RETURN(*resp,
+                   context_.store->Redeliver(req.id(), context_.clock->Now()));
+  context_.deliveries_due();
+  Log("delivery ", req.id(), " queued for redelivery");
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* WebHookAdminService::TestClient(
+    grpc::CallbackServerContext* ctx, const v1::TestClientRequest* req,
+    v1::TestClientResponse* resp) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  context_.executor->Schedule([this, req, resp, reactor] {
+    auto finish = [reactor](absl::Status status) {
+      reactor->Finish(ToGrpcStatus(status));
+    };
+    absl::Status status = StartTest(*req, resp, finish);
+    if (!status.ok()) finish(status);
+  });
+  return reactor;
+}
+
+absl::Status WebHookAdminService::StartTest(
+    const v1::TestClientRequest& req, v1::TestClientResponse* resp,
+    std::function<void(absl::Status)> finish) {
+  RETURN_IF_ERROR(RequireId("id", req.id()));
+  absl::Duration timeout = context_.test_timeout;
+  if (req.has_timeout()) {
+    ASSIGN_OR_RETURN(
+        timeout, DurationField("timeout", req.timeout(), absl::Milliseconds(1),
+                               absl::Seconds(60)));
+  }
+  std::vector<v1::WebHookType> types;
+  for (int i = 0; i < req.types_size(); ++i) {
+    if (!IsValidWebHookType(req.types(i))) {
+      return Invalid(absl::StrCat("types[", i, "]"),
+                     absl::StrCat("unknown type ", req.types(i)));
+    }
+    types.push_back(req.types(i));
+  }
+  if (types.empty())
+    types.assign(kAllWebHookTypes.begin(), kAllWebHookTypes.end());
+  ASSIGN_OR_RETURN(StoredClient client, context_.store->GetClient(req.id()));
+  ASSIGN_OR_RETURN(
+      std::string secret,
+      context_.secret_box->Open(client.sealed_secret, client.client.id()));
+
+  // Results are filled in as answers come; the last one finishes the call.
+  struct Pending {
+    absl::Mutex mu;
+    int left ABSL_GUARDED_BY(mu);
+  };
+  auto pending = std::make_shared<Pending>();
+  {
+    absl::MutexLock l(&pending->mu);
+    pending->left = static_cast<int>(types.size());
+  }
+  auto answered = [pending, finish] {
+    bool last;
+    {
+      absl::MutexLock l(&pending->mu);
+      last = --pending->left == 0;
+    }
+    if (last) finish(absl::OkStatus());
+  };
+  absl::Time now = context_.clock->Now();
+  for (v1::WebHookType type : types) resp->add_results()->set_type(type);
+  for (int i = 0; i < static_cast<int>(types.size()); ++i) {
+    v1::RouteTestResult* result = resp->mutable_results(i);
+    v1::Event event = TestEvent(types[i], now);
+    NormalizeEvent(context_.fig_web_url, &event);
+    HttpRequest request;
+    request.body = RenderPayload(event);
+    request.timeout = timeout;
+    request.headers =
+        WebHookHeaders(client, secret, "", absl::StrCat("test_", NewUuid()),
+                       now, request.body);
+    auto url = ResolveRoute(client.client.base_uri(), RouteOf(types[i]));
+    if (!url.ok()) {
+      result->set_result("Failed");
+      result->set_message(std::string(url.status().message()));
+      answered();
+      continue;
+    }
+    result->set_url(*url);
+    request.url = *url;
+    context_.http->Send(std::move(request), [result, answered](HttpResult r) {
+      result->set_http_status(r.status);
+      result->set_succeeded(r.status >= 200 && r.status < 300);
+      result->set_result(result->succeeded() ? "Succeeded" : "Failed");
+      if (!result->succeeded()) {
+        result->set_message(r.error.empty() ? absl::StrCat("HTTP ", r.status)
+                                            : r.error);
+      }
+      *result->mutable_duration() = TimeUtil::MicrosecondsToDuration(
+          absl::ToInt64Microseconds(r.duration));
+      answered();
+    });
+  }
+  Log("client ", client.client.id(), " tested on ", types.size(), " routes");
   return absl::OkStatus();
 }
 

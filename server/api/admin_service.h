@@ -3,39 +3,10 @@
 #ifndef SERVER_API_ADMIN_SERVICE_H_
 #define SERVER_API_ADMIN_SERVICE_H_
 
-#include <functional>
-
 #include "fig/webhooks/v1/admin.grpc.pb.h"
-#include "server/api/executor.h"
-#include "server/api/unary.h"
-#include "server/core/clock.h"
-#include "server/crypto/secret_box.h"
-#include "server/store/store.h"
+#include "server/api/service_context.h"
 
 namespace relay {
-
-// What the services share. Nothing here is owned.
-struct ServiceContext {
-  Store* store = nullptr;
-  const SecretBox* secret_box = nullptr;
-  Clock* clock = nullptr;
-  Executor* executor = nullptr;
-  // Called after a web hook is created, changed or deleted (the router
-  // reloads its filters).
-  std::function<void()> web_hooks_changed = [] {};
-};
-
-// Declares the gRPC override, which runs Do<Method> on the executor.
-#define RELAY_UNARY_RPC(Method, Request, Response)                          \
-  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* ctx,        \
-                                   const ::fig::webhooks::v1::Request* req, \
-                                   ::fig::webhooks::v1::Response* resp)     \
-      override {                                                            \
-    return RunUnary(ctx, context_.executor,                                 \
-                    [this, req, resp] { return Do##Method(*req, resp); });  \
-  }                                                                         \
-  absl::Status Do##Method(const ::fig::webhooks::v1::Request& req,          \
-                          ::fig::webhooks::v1::Response* resp)
 
 // Thread-safe.
 class WebHookAdminService final
@@ -62,9 +33,24 @@ class WebHookAdminService final
                   ListSettingClientsResponse);
   RELAY_UNARY_RPC(SyncSettingClients, SyncSettingClientsRequest,
                   SyncSettingClientsResponse);
+  RELAY_UNARY_RPC(ListDeliveries, ListDeliveriesRequest,
+                  ListDeliveriesResponse);
+  RELAY_UNARY_RPC(GetDelivery, GetDeliveryRequest, Delivery);
+  RELAY_UNARY_RPC(RedeliverDelivery, RedeliverDeliveryRequest, Delivery);
+
+  // Finishes when the last route has answered (or timed out), not on the
+  // executor: the requests run on the HttpSender.
+  grpc::ServerUnaryReactor* TestClient(
+      grpc::CallbackServerContext* ctx,
+      const fig::webhooks::v1::TestClientRequest* req,
+      fig::webhooks::v1::TestClientResponse* resp) override;
 
  private:
   // A secret given by the caller, or a generated one, with its Fig hash.
+  // Sends the test payloads; calls `finish` once all have answered.
+  absl::Status StartTest(const fig::webhooks::v1::TestClientRequest& req,
+                         fig::webhooks::v1::TestClientResponse* resp,
+                         std::function<void(absl::Status)> finish);
   absl::Status NewSecret(const std::string* imported, absl::string_view field,
                          std::string* secret, std::string* hashed);
 

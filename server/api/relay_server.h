@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "grpcpp/grpcpp.h"
@@ -18,6 +19,18 @@ struct RelayOptions {
   std::string data_dir = "./data";
   // Fig's web application address, used for Link when an event has none.
   std::string fig_web_url;
+  // Delays before attempt 1, 2, ... of a delivery; empty for the default
+  // (0, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h).
+  std::vector<absl::Duration> retry_schedule;
+  // +- fraction applied to each retry delay.
+  double retry_jitter = 0.2;
+  // Timeout of one delivery request.
+  absl::Duration request_timeout = absl::Seconds(10);
+  // TestClient's default timeout per route.
+  absl::Duration test_timeout = absl::Seconds(2);
+  // Requests in flight, in all and per client.
+  int max_in_flight = 256;
+  int max_in_flight_per_client = 16;
   // Time, for tests; not owned.
   Clock* clock = Clock::Real();
 };
@@ -39,6 +52,10 @@ class RelayServer {
   // then stops background work.
   void Shutdown();
   void Wait();
+
+  // Look for due deliveries now (tests call it after advancing a fake
+  // clock).
+  void WakeDispatcher();
 
  private:
   struct Services;

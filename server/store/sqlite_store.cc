@@ -1,11 +1,14 @@
 #include "server/store/sqlite_store.h"
 
 #include <limits>
+#include <optional>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/core/status_macros.h"
+#include "server/core/web_hook_type.h"
 
 namespace relay {
 
@@ -48,6 +51,54 @@ CREATE TABLE setting_clients (
   update_us INTEGER NOT NULL
 );
 )sql",
+    // 2: events, their deliveries and every attempt; idempotency keys.
+    R"sql(
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  type INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  create_us INTEGER NOT NULL
+);
+CREATE TABLE idempotency_keys (
+  key TEXT PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  create_us INTEGER NOT NULL
+);
+CREATE TABLE deliveries (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  event_id TEXT NOT NULL,
+  web_hook_id TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  type INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  url TEXT NOT NULL DEFAULT '',
+  request_headers BLOB,
+  attempt_count INTEGER NOT NULL DEFAULT 0,
+  automatic_attempts INTEGER NOT NULL DEFAULT 0,
+  manual_next INTEGER NOT NULL DEFAULT 0,
+  next_attempt_us INTEGER,
+  lease_until_us INTEGER,
+  create_us INTEGER NOT NULL,
+  update_us INTEGER NOT NULL
+);
+CREATE INDEX deliveries_due ON deliveries(next_attempt_us) WHERE state = 1;
+CREATE INDEX deliveries_by_client ON deliveries(client_id, seq);
+CREATE INDEX deliveries_by_web_hook ON deliveries(web_hook_id, seq);
+CREATE TABLE delivery_attempts (
+  delivery_id TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  time_us INTEGER NOT NULL,
+  http_status INTEGER NOT NULL,
+  duration_us INTEGER NOT NULL,
+  error TEXT NOT NULL,
+  response_body TEXT NOT NULL,
+  manual INTEGER NOT NULL,
+  PRIMARY KEY (delivery_id, number)
+);
+)sql",
 };
 
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -79,21 +130,22 @@ constexpr char kClientColumns[] =
     "c.sealed_previous_secret, c.previous_secret_expire_us, c.create_us, "
     "c.update_us, (SELECT COUNT(*) FROM web_hooks w WHERE w.client_id = c.id)";
 
-StoredClient ReadClient(const sqlite::Stmt& s) {
+// The client columns start at column `i`.
+StoredClient ReadClient(const sqlite::Stmt& s, int i = 0) {
   StoredClient out;
   v1::WebHookClient& c = out.client;
-  c.set_id(s.Text(0));
-  c.set_name(s.Text(1));
-  c.set_base_uri(s.Text(2));
-  c.set_send_authorization_header(s.Int(3) != 0);
-  out.sealed_secret = s.Text(4);
-  out.sealed_previous_secret = s.Text(5);
-  if (!s.IsNull(6)) {
-    *c.mutable_previous_secret_expire_time() = FromMicros(s.Int(6));
+  c.set_id(s.Text(i + 0));
+  c.set_name(s.Text(i + 1));
+  c.set_base_uri(s.Text(i + 2));
+  c.set_send_authorization_header(s.Int(i + 3) != 0);
+  out.sealed_secret = s.Text(i + 4);
+  out.sealed_previous_secret = s.Text(i + 5);
+  if (!s.IsNull(i + 6)) {
+    *c.mutable_previous_secret_expire_time() = FromMicros(s.Int(i + 6));
   }
-  *c.mutable_create_time() = FromMicros(s.Int(7));
-  *c.mutable_update_time() = FromMicros(s.Int(8));
-  c.set_web_hook_count(static_cast<int>(s.Int(9)));
+  *c.mutable_create_time() = FromMicros(s.Int(i + 7));
+  *c.mutable_update_time() = FromMicros(s.Int(i + 8));
+  c.set_web_hook_count(static_cast<int>(s.Int(i + 9)));
   return out;
 }
 
@@ -124,6 +176,44 @@ absl::StatusOr<v1::SettingClient> ReadSettingClient(const sqlite::Stmt& s) {
   *c.mutable_update_time() = FromMicros(s.Int(2));
   return c;
 }
+
+constexpr char kDeliveryColumns[] =
+    "id, event_id, web_hook_id, client_id, type, url, state, payload, "
+    "attempt_count, next_attempt_us, create_us, update_us, seq, "
+    "request_headers";
+
+v1::Delivery ReadDelivery(const sqlite::Stmt& s) {
+  v1::Delivery d;
+  d.set_id(s.Text(0));
+  d.set_event_id(s.Text(1));
+  d.set_web_hook_id(s.Text(2));
+  d.set_client_id(s.Text(3));
+  d.set_type(static_cast<v1::WebHookType>(s.Int(4)));
+  d.set_url(s.Text(5));
+  d.set_state(static_cast<v1::DeliveryState>(s.Int(6)));
+  d.set_payload(s.Text(7));
+  d.set_attempt_count(static_cast<int>(s.Int(8)));
+  if (d.state() == v1::DELIVERY_STATE_PENDING && !s.IsNull(9)) {
+    *d.mutable_next_attempt_time() = FromMicros(s.Int(9));
+  }
+  *d.mutable_create_time() = FromMicros(s.Int(10));
+  *d.mutable_update_time() = FromMicros(s.Int(11));
+  return d;
+}
+
+absl::Status UpsertSettingClient(sqlite::Stmt& upsert,
+                                 const v1::SettingClient& c) {
+  v1::SettingClient settings;
+  *settings.mutable_settings() = c.settings();
+  upsert.Bind(1, c.name()).BindBlob(2, settings.SerializeAsString());
+  upsert.Bind(3, Micros(c.update_time()));
+  absl::Status status = upsert.Run();
+  upsert.Reset();
+  return status;
+}
+
+constexpr char kUpsertSettingClient[] =
+    "INSERT OR REPLACE INTO setting_clients VALUES (?, ?, ?)";
 
 }  // namespace
 
@@ -362,34 +452,29 @@ absl::StatusOr<SyncResult> SqliteStore::SyncSettingClients(
   absl::MutexLock l(&mu_);
   SyncResult result;
   RETURN_IF_ERROR(db_.Transaction([&]() -> absl::Status {
-    if (replace) {
-      RETURN_IF_ERROR(
-          db_.Exec("CREATE TEMP TABLE IF NOT EXISTS sync_keep "
-                   "(name TEXT PRIMARY KEY); DELETE FROM sync_keep"));
-    }
-    ASSIGN_OR_RETURN(sqlite::Stmt upsert,
-                     db_.Prepare("INSERT OR REPLACE INTO setting_clients "
-                                 "VALUES (?, ?, ?)"));
-    ASSIGN_OR_RETURN(
-        sqlite::Stmt keep,
-        db_.Prepare(replace ? "INSERT INTO sync_keep VALUES (?)" : "SELECT ?"));
+    ASSIGN_OR_RETURN(sqlite::Stmt upsert, db_.Prepare(kUpsertSettingClient));
+    absl::flat_hash_set<std::string> given;
     for (const v1::SettingClient& c : clients) {
-      v1::SettingClient settings;
-      *settings.mutable_settings() = c.settings();
-      upsert.Bind(1, c.name()).BindBlob(2, settings.SerializeAsString());
-      upsert.Bind(3, Micros(c.update_time()));
-      RETURN_IF_ERROR(upsert.Run());
-      upsert.Reset();
-      RETURN_IF_ERROR(keep.Bind(1, c.name()).Run());
-      keep.Reset();
+      RETURN_IF_ERROR(UpsertSettingClient(upsert, c));
+      given.insert(c.name());
       ++result.written;
     }
-    if (replace) {
-      RETURN_IF_ERROR(
-          db_.Exec("DELETE FROM setting_clients WHERE name NOT IN "
-                   "(SELECT name FROM sync_keep)"));
-      result.removed = db_.Changes();
+    if (!replace) return absl::OkStatus();
+    ASSIGN_OR_RETURN(sqlite::Stmt names,
+                     db_.Prepare("SELECT name FROM setting_clients"));
+    std::vector<std::string> stale;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, names.Step());
+      if (!row) break;
+      if (!given.contains(names.Text(0))) stale.push_back(names.Text(0));
     }
+    ASSIGN_OR_RETURN(sqlite::Stmt remove,
+                     db_.Prepare("DELETE FROM setting_clients WHERE name = ?"));
+    for (const std::string& name : stale) {
+      RETURN_IF_ERROR(remove.Bind(1, name).Run());
+      remove.Reset();
+    }
+    result.removed = static_cast<int>(stale.size());
     return absl::OkStatus();
   }));
   return result;
@@ -429,6 +514,272 @@ SqliteStore::AllSettingClients() {
     ASSIGN_OR_RETURN(out.emplace_back(), ReadSettingClient(s));
   }
   return out;
+}
+
+}  // namespace relay
+
+namespace relay {
+
+absl::StatusOr<std::vector<PublishedEvent>> SqliteStore::InsertEvents(
+    const std::vector<NewEvent>& events, absl::Time now,
+    absl::Duration window) {
+  const int64_t now_us = absl::ToUnixMicros(now);
+  std::vector<PublishedEvent> out;
+  absl::MutexLock l(&mu_);
+  RETURN_IF_ERROR(db_.Transaction([&]() -> absl::Status {
+    out.clear();
+    ASSIGN_OR_RETURN(sqlite::Stmt find_key,
+                     db_.Prepare("SELECT event_id FROM idempotency_keys "
+                                 "WHERE key = ? AND create_us > ?"));
+    ASSIGN_OR_RETURN(sqlite::Stmt put_key,
+                     db_.Prepare("INSERT OR REPLACE INTO idempotency_keys "
+                                 "VALUES (?, ?, ?)"));
+    ASSIGN_OR_RETURN(
+        sqlite::Stmt put_event,
+        db_.Prepare("INSERT INTO events (id, type, body, create_us) "
+                    "VALUES (?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(
+        sqlite::Stmt put_delivery,
+        db_.Prepare(
+            "INSERT INTO deliveries (id, event_id, web_hook_id, "
+            "client_id, type, state, payload, next_attempt_us, "
+            "create_us, update_us) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(sqlite::Stmt upsert, db_.Prepare(kUpsertSettingClient));
+    for (const NewEvent& e : events) {
+      PublishedEvent& result = out.emplace_back();
+      if (!e.idempotency_key.empty()) {
+        find_key.Bind(1, e.idempotency_key)
+            .Bind(2, now_us - absl::ToInt64Microseconds(window));
+        ASSIGN_OR_RETURN(bool seen, find_key.Step());
+        std::string first = seen ? find_key.Text(0) : "";
+        find_key.Reset();
+        if (seen) {
+          result.event_id = first;
+          result.duplicate = true;
+          continue;
+        }
+        put_key.Bind(1, e.idempotency_key).Bind(2, e.id).Bind(3, now_us);
+        RETURN_IF_ERROR(put_key.Run());
+        put_key.Reset();
+      }
+      put_event.Bind(1, e.id).Bind(2, int64_t{TypeOf(e.event)});
+      put_event.BindBlob(3, e.event.SerializeAsString()).Bind(4, now_us);
+      RETURN_IF_ERROR(put_event.Run());
+      put_event.Reset();
+      for (const NewDelivery& d : e.deliveries) {
+        put_delivery.Bind(1, d.id).Bind(2, e.id).Bind(3, d.web_hook_id);
+        put_delivery.Bind(4, d.client_id).Bind(5, int64_t{d.type});
+        put_delivery.Bind(6, d.payload)
+            .Bind(7, now_us)
+            .Bind(8, now_us)
+            .Bind(9, now_us);
+        RETURN_IF_ERROR(put_delivery.Run());
+        put_delivery.Reset();
+      }
+      if (e.catalog_update.has_value()) {
+        RETURN_IF_ERROR(UpsertSettingClient(upsert, *e.catalog_update));
+      }
+      result.event_id = e.id;
+      result.delivery_count = static_cast<int>(e.deliveries.size());
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<std::vector<DueDelivery>> SqliteStore::ClaimDue(
+    absl::Time now, absl::Time lease_until, int limit,
+    const std::function<bool(const std::string& client_id)>& admit,
+    absl::Time* next_due) {
+  const int64_t now_us = absl::ToUnixMicros(now);
+  std::vector<DueDelivery> out;
+  absl::MutexLock l(&mu_);
+  RETURN_IF_ERROR(db_.Transaction([&]() -> absl::Status {
+    out.clear();
+    ASSIGN_OR_RETURN(
+        sqlite::Stmt due,
+        db_.Prepare(absl::StrCat(
+            "SELECT d.id, d.client_id, d.type, d.payload, d.attempt_count, "
+            "d.automatic_attempts, d.manual_next, ",
+            kClientColumns,
+            " FROM deliveries d LEFT JOIN clients c ON c.id = d.client_id "
+            "WHERE d.state = 1 AND d.next_attempt_us <= ?1 AND "
+            "(d.lease_until_us IS NULL OR d.lease_until_us <= ?1) "
+            "ORDER BY d.next_attempt_us LIMIT ?2")));
+    // Look past the first `limit`, so a saturated client does not block
+    // the others behind it.
+    due.Bind(1, now_us).Bind(2, int64_t{limit} * 4);
+    ASSIGN_OR_RETURN(sqlite::Stmt lease,
+                     db_.Prepare("UPDATE deliveries SET lease_until_us = ? "
+                                 "WHERE id = ?"));
+    while (static_cast<int>(out.size()) < limit) {
+      ASSIGN_OR_RETURN(bool row, due.Step());
+      if (!row) break;
+      if (!admit(due.Text(1))) continue;
+      DueDelivery& d = out.emplace_back();
+      d.id = due.Text(0);
+      d.type = static_cast<v1::WebHookType>(due.Int(2));
+      d.payload = due.Text(3);
+      d.attempt_count = static_cast<int>(due.Int(4));
+      d.automatic_attempts = static_cast<int>(due.Int(5));
+      d.manual = due.Int(6) != 0;
+      if (!due.IsNull(7)) d.client = ReadClient(due, 7);
+    }
+    for (const DueDelivery& d : out) {
+      lease.Bind(1, absl::ToUnixMicros(lease_until)).Bind(2, d.id);
+      RETURN_IF_ERROR(lease.Run());
+      lease.Reset();
+    }
+    ASSIGN_OR_RETURN(sqlite::Stmt next,
+                     db_.Prepare("SELECT MIN(next_attempt_us) FROM deliveries "
+                                 "WHERE state = 1 AND (lease_until_us IS NULL "
+                                 "OR lease_until_us <= ?)"));
+    next.Bind(1, now_us);
+    RETURN_IF_ERROR(next.Step().status());
+    *next_due = next.IsNull(0) ? absl::InfiniteFuture()
+                               : absl::FromUnixMicros(next.Int(0));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::Status SqliteStore::RecordAttempts(
+    const std::vector<AttemptRecord>& records) {
+  absl::MutexLock l(&mu_);
+  return db_.Transaction([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(sqlite::Stmt log,
+                     db_.Prepare("INSERT OR REPLACE INTO delivery_attempts "
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(
+        sqlite::Stmt move,
+        db_.Prepare("UPDATE deliveries SET state = ?, url = ?, "
+                    "request_headers = ?, attempt_count = ?, "
+                    "automatic_attempts = automatic_attempts + ?, "
+                    "manual_next = 0, next_attempt_us = ?, "
+                    "lease_until_us = NULL, update_us = ? WHERE id = ?"));
+    for (const AttemptRecord& r : records) {
+      const v1::DeliveryAttempt& a = r.attempt;
+      int64_t time_us = Micros(a.time());
+      int64_t duration_us = TimeUtil::DurationToMicroseconds(a.duration());
+      log.Bind(1, r.delivery_id).Bind(2, int64_t{a.number()}).Bind(3, time_us);
+      log.Bind(4, int64_t{a.http_status()}).Bind(5, duration_us);
+      log.Bind(6, a.error())
+          .Bind(7, a.response_body())
+          .Bind(8, int64_t{a.manual()});
+      RETURN_IF_ERROR(log.Run());
+      log.Reset();
+
+      v1::Delivery headers;
+      for (const v1::Header& h : r.request_headers)
+        *headers.add_request_headers() = h;
+      move.Bind(1, int64_t{r.state}).Bind(2, r.url);
+      move.BindBlob(3, headers.SerializeAsString())
+          .Bind(4, int64_t{a.number()});
+      move.Bind(5, int64_t{a.manual() ? 0 : 1});
+      if (r.state == v1::DELIVERY_STATE_PENDING) {
+        move.Bind(6, absl::ToUnixMicros(r.next_attempt_time));
+      } else {
+        move.BindNull(6);
+      }
+      move.Bind(7, time_us + duration_us).Bind(8, r.delivery_id);
+      RETURN_IF_ERROR(move.Run());
+      move.Reset();
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status SqliteStore::ReleaseLeases() {
+  absl::MutexLock l(&mu_);
+  return db_.Exec(
+      "UPDATE deliveries SET lease_until_us = NULL "
+      "WHERE lease_until_us IS NOT NULL");
+}
+
+absl::StatusOr<Page<v1::Delivery>> SqliteStore::ListDeliveries(
+    const DeliveryFilter& filter, const PageRequest& page) {
+  ASSIGN_OR_RETURN(int64_t before, SeqAfter(page.after));
+  absl::MutexLock l(&mu_);
+  ASSIGN_OR_RETURN(
+      sqlite::Stmt s,
+      db_.Prepare(absl::StrCat(
+          "SELECT ", kDeliveryColumns,
+          " FROM deliveries WHERE (?1 = 0 OR seq < ?1) "
+          "AND (?2 = '' OR client_id = ?2) AND (?3 = '' OR web_hook_id = ?3) "
+          "AND (?4 = 0 OR type = ?4) AND (?5 = 0 OR state = ?5) "
+          "ORDER BY seq DESC LIMIT ?6")));
+  s.Bind(1, before).Bind(2, filter.client_id).Bind(3, filter.web_hook_id);
+  s.Bind(4, int64_t{filter.type}).Bind(5, int64_t{filter.state});
+  s.Bind(6, int64_t{page.limit} + 1);
+  Page<v1::Delivery> out;
+  int64_t last_seq = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    if (static_cast<int>(out.items.size()) == page.limit) {
+      out.next_after = absl::StrCat(last_seq);
+      break;
+    }
+    out.items.push_back(ReadDelivery(s));
+    last_seq = s.Int(12);
+  }
+  return out;
+}
+
+absl::StatusOr<v1::Delivery> SqliteStore::GetDelivery(absl::string_view id) {
+  absl::MutexLock l(&mu_);
+  return GetDeliveryLocked(id);
+}
+
+absl::StatusOr<v1::Delivery> SqliteStore::GetDeliveryLocked(
+    absl::string_view id) {
+  ASSIGN_OR_RETURN(sqlite::Stmt s,
+                   db_.Prepare(absl::StrCat("SELECT ", kDeliveryColumns,
+                                            " FROM deliveries WHERE id = ?")));
+  s.Bind(1, id);
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return NotFound("delivery", id);
+  v1::Delivery d = ReadDelivery(s);
+  v1::Delivery headers;
+  if (!headers.ParseFromString(s.Text(13))) {
+    return absl::DataLossError(
+        absl::StrCat("delivery ", id, ": headers corrupt"));
+  }
+  *d.mutable_request_headers() = headers.request_headers();
+
+  ASSIGN_OR_RETURN(
+      sqlite::Stmt a,
+      db_.Prepare("SELECT number, time_us, http_status, duration_us, "
+                  "error, response_body, manual FROM "
+                  "delivery_attempts WHERE delivery_id = ? "
+                  "ORDER BY number"));
+  a.Bind(1, id);
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, a.Step());
+    if (!more) break;
+    v1::DeliveryAttempt* attempt = d.add_attempts();
+    attempt->set_number(static_cast<int>(a.Int(0)));
+    *attempt->mutable_time() = FromMicros(a.Int(1));
+    attempt->set_http_status(static_cast<int>(a.Int(2)));
+    *attempt->mutable_duration() = TimeUtil::MicrosecondsToDuration(a.Int(3));
+    attempt->set_error(a.Text(4));
+    attempt->set_response_body(a.Text(5));
+    attempt->set_manual(a.Int(6) != 0);
+  }
+  return d;
+}
+
+absl::StatusOr<v1::Delivery> SqliteStore::Redeliver(absl::string_view id,
+                                                    absl::Time now) {
+  absl::MutexLock l(&mu_);
+  ASSIGN_OR_RETURN(
+      sqlite::Stmt s,
+      db_.Prepare("UPDATE deliveries SET state = 1, manual_next = 1, "
+                  "next_attempt_us = ?1, update_us = ?1 WHERE id = ?2"));
+  s.Bind(1, absl::ToUnixMicros(now)).Bind(2, id);
+  RETURN_IF_ERROR(s.Run());
+  if (db_.Changes() == 0) return NotFound("delivery", id);
+  return GetDeliveryLocked(id);
 }
 
 }  // namespace relay

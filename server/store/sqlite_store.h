@@ -48,12 +48,32 @@ class SqliteStore : public Store {
   absl::StatusOr<std::vector<fig::webhooks::v1::SettingClient>>
   AllSettingClients() override;
 
+  absl::StatusOr<std::vector<PublishedEvent>> InsertEvents(
+      const std::vector<NewEvent>& events, absl::Time now,
+      absl::Duration window) override;
+  absl::StatusOr<std::vector<DueDelivery>> ClaimDue(
+      absl::Time now, absl::Time lease_until, int limit,
+      const std::function<bool(const std::string& client_id)>& admit,
+      absl::Time* next_due) override;
+  absl::Status RecordAttempts(
+      const std::vector<AttemptRecord>& records) override;
+  absl::Status ReleaseLeases() override;
+  absl::StatusOr<Page<fig::webhooks::v1::Delivery>> ListDeliveries(
+      const DeliveryFilter& filter, const PageRequest& page) override;
+  absl::StatusOr<fig::webhooks::v1::Delivery> GetDelivery(
+      absl::string_view id) override;
+  absl::StatusOr<fig::webhooks::v1::Delivery> Redeliver(
+      absl::string_view id, absl::Time now) override;
+
  private:
   explicit SqliteStore(sqlite::Db db) : db_(std::move(db)) {}
   absl::Status Migrate() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<std::vector<fig::webhooks::v1::WebHook>> QueryWebHooks(
       const WebHookFilterSpec& filter, int64_t after_seq, int limit,
       std::vector<int64_t>* seqs) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  absl::StatusOr<fig::webhooks::v1::Delivery> GetDeliveryLocked(
+      absl::string_view id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   absl::Mutex mu_;
   sqlite::Db db_ ABSL_GUARDED_BY(mu_);

@@ -4,6 +4,8 @@
 #ifndef SERVER_STORE_STORE_H_
 #define SERVER_STORE_STORE_H_
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "fig/webhooks/v1/events.pb.h"
 #include "fig/webhooks/v1/resources.pb.h"
 
 namespace relay {
@@ -48,6 +51,70 @@ struct WebHookFilterSpec {
 struct SyncResult {
   int written = 0;
   int removed = 0;
+};
+
+// One delivery to create with its event.
+struct NewDelivery {
+  std::string id;
+  std::string web_hook_id;
+  std::string client_id;
+  fig::webhooks::v1::WebHookType type =
+      fig::webhooks::v1::WEB_HOOK_TYPE_UNSPECIFIED;
+  // The JSON body, fixed now.
+  std::string payload;
+};
+
+// One published event with what routing made of it.
+struct NewEvent {
+  std::string id;
+  fig::webhooks::v1::Event event;
+  // "" for none.
+  std::string idempotency_key;
+  std::vector<NewDelivery> deliveries;
+  // For registration events: the client's settings for the catalog.
+  std::optional<fig::webhooks::v1::SettingClient> catalog_update;
+};
+
+struct PublishedEvent {
+  std::string event_id;
+  int delivery_count = 0;
+  bool duplicate = false;
+};
+
+// A delivery claimed for sending, with what sending it needs.
+struct DueDelivery {
+  std::string id;
+  fig::webhooks::v1::WebHookType type =
+      fig::webhooks::v1::WEB_HOOK_TYPE_UNSPECIFIED;
+  std::string payload;
+  // Attempts so far, all of them / automatic ones only.
+  int attempt_count = 0;
+  int automatic_attempts = 0;
+  // This attempt was asked for by RedeliverDelivery.
+  bool manual = false;
+  // Unset when the client was deleted.
+  std::optional<StoredClient> client;
+};
+
+// The outcome of one attempt and where it leaves the delivery.
+struct AttemptRecord {
+  std::string delivery_id;
+  fig::webhooks::v1::DeliveryAttempt attempt;
+  std::string url;
+  std::vector<fig::webhooks::v1::Header> request_headers;
+  fig::webhooks::v1::DeliveryState state =
+      fig::webhooks::v1::DELIVERY_STATE_PENDING;
+  // For PENDING: when to try again.
+  absl::Time next_attempt_time;
+};
+
+struct DeliveryFilter {
+  std::string client_id;    // "" for any
+  std::string web_hook_id;  // "" for any
+  fig::webhooks::v1::WebHookType type =
+      fig::webhooks::v1::WEB_HOOK_TYPE_UNSPECIFIED;
+  fig::webhooks::v1::DeliveryState state =
+      fig::webhooks::v1::DELIVERY_STATE_UNSPECIFIED;
 };
 
 // Thread-safe: every method may be called from any thread. Each method is
@@ -96,6 +163,39 @@ class Store {
   ListSettingClients(const PageRequest& page) = 0;
   virtual absl::StatusOr<std::vector<fig::webhooks::v1::SettingClient>>
   AllSettingClients() = 0;
+
+  // Events and deliveries.
+  // Stores the events, their deliveries (PENDING, due at `now`) and catalog
+  // updates in one transaction. An idempotency key seen within `window`
+  // before `now` (in this call or an earlier one) makes that event a
+  // duplicate: nothing of it is stored and the first event's id is returned.
+  virtual absl::StatusOr<std::vector<PublishedEvent>> InsertEvents(
+      const std::vector<NewEvent>& events, absl::Time now,
+      absl::Duration window) = 0;
+  // Leases up to `limit` PENDING deliveries due at `now` and not leased,
+  // oldest due first, skipping those whose client `admit` refuses, until
+  // `lease_until`. Sets *next_due to the earliest due time of the pending
+  // deliveries left (InfiniteFuture when none).
+  virtual absl::StatusOr<std::vector<DueDelivery>> ClaimDue(
+      absl::Time now, absl::Time lease_until, int limit,
+      const std::function<bool(const std::string& client_id)>& admit,
+      absl::Time* next_due) = 0;
+  // Logs the attempts and moves their deliveries on (releasing the leases),
+  // in one transaction.
+  virtual absl::Status RecordAttempts(
+      const std::vector<AttemptRecord>& records) = 0;
+  // Releases every lease; for a store only this process uses, at start-up.
+  virtual absl::Status ReleaseLeases() = 0;
+  // Newest first, without headers and attempts.
+  virtual absl::StatusOr<Page<fig::webhooks::v1::Delivery>> ListDeliveries(
+      const DeliveryFilter& filter, const PageRequest& page) = 0;
+  // With headers and attempts. NotFound.
+  virtual absl::StatusOr<fig::webhooks::v1::Delivery> GetDelivery(
+      absl::string_view id) = 0;
+  // Makes the delivery PENDING and due at `now`; its next attempt is manual.
+  // NotFound.
+  virtual absl::StatusOr<fig::webhooks::v1::Delivery> Redeliver(
+      absl::string_view id, absl::Time now) = 0;
 };
 
 }  // namespace relay
