@@ -26,6 +26,12 @@ class InProcessRelay {
 
   const std::string& data_dir() const { return options_.data_dir; }
 
+  // Moves the fake clock and lets the dispatcher see the new time.
+  void Advance(absl::Duration d) {
+    clock.Advance(d);
+    server_->WakeDispatcher();
+  }
+
   FakeClock clock;
   std::unique_ptr<fig::webhooks::v1::WebHookAdmin::Stub> admin;
   std::unique_ptr<fig::webhooks::v1::EventIngest::Stub> ingest;
