@@ -1,16 +1,11 @@
 #include "server/api/ingest_service.h"
 
-#include <set>
 #include <string>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/time_util.h"
 #include "server/api/grpc_status.h"
+#include "server/api/publishing.h"
 #include "server/core/events.h"
-#include "server/core/web_hook_type.h"
-#include "server/crypto/secrets.h"
-#include "server/delivery/payload.h"
 
 namespace relay {
 
@@ -39,59 +34,7 @@ absl::StatusOr<NewEvent> EventIngestService::Prepare(
         absl::StrCat(prefix, "idempotency_key: longer than ",
                      kMaxIdempotencyKey, " characters"));
   }
-  NewEvent e;
-  e.id = NewUuid();
-  e.event = req.event();
-  e.idempotency_key = req.idempotency_key();
-  NormalizeEvent(context_.fig_web_url, &e.event);
-
-  // Web hooks of one type share one payload (except SettingValueChanged):
-  // render each distinct payload once.
-  absl::flat_hash_map<const v1::Event*, std::string> rendered;
-  for (const Router::Routed& r : context_.router->Route(e.event)) {
-    auto [it, fresh] = rendered.try_emplace(r.event.get());
-    if (fresh) it->second = RenderPayload(*r.event);
-    NewDelivery& d = e.deliveries.emplace_back();
-    d.id = NewUuid();
-    d.web_hook_id = r.filter.hook().id();
-    d.client_id = r.filter.hook().client_id();
-    d.type = r.filter.hook().type();
-    d.payload = it->second;
-  }
-
-  const v1::ClientRegistration* registration =
-      e.event.has_new_client_registration() ? &e.event.new_client_registration()
-      : e.event.has_updated_client_registration()
-          ? &e.event.updated_client_registration()
-          : nullptr;
-  if (registration != nullptr) {
-    v1::SettingClient& c = e.catalog_update.emplace();
-    c.set_name(registration->client_name());
-    std::set<std::string> settings(registration->settings().begin(),
-                                   registration->settings().end());
-    c.mutable_settings()->Assign(settings.begin(), settings.end());
-    *c.mutable_update_time() =
-        google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
-            absl::ToUnixMicros(context_.clock->Now()));
-  }
-  return e;
-}
-
-void EventIngestService::Commit(
-    grpc::ServerUnaryReactor* reactor, std::vector<NewEvent> events,
-    std::function<void(const std::vector<PublishedEvent>&)> fill) {
-  context_.group_commit->Submit(
-      std::move(events),
-      [reactor, fill = std::move(fill)](
-          absl::StatusOr<std::vector<PublishedEvent>> results) {
-        if (!results.ok()) {
-          reactor->Finish(ToGrpcStatus(absl::UnavailableError(absl::StrCat(
-              "not stored, publish again: ", results.status().message()))));
-          return;
-        }
-        fill(*results);
-        reactor->Finish(grpc::Status::OK);
-      });
+  return BuildEvent(context_, req.event(), req.idempotency_key());
 }
 
 grpc::ServerUnaryReactor* EventIngestService::Publish(
@@ -105,10 +48,10 @@ grpc::ServerUnaryReactor* EventIngestService::Publish(
   }
   std::vector<NewEvent> events;
   events.push_back(*std::move(event));
-  Commit(reactor, std::move(events),
-         [resp](const std::vector<PublishedEvent>& results) {
-           Fill(results[0], resp);
-         });
+  CommitAndFinish(context_, reactor, std::move(events), {},
+                  [resp](const std::vector<PublishedEvent>& results) {
+                    Fill(results[0], resp);
+                  });
   return reactor;
 }
 
@@ -131,10 +74,11 @@ grpc::ServerUnaryReactor* EventIngestService::PublishBatch(
     }
     events.push_back(*std::move(event));
   }
-  Commit(reactor, std::move(events),
-         [resp](const std::vector<PublishedEvent>& results) {
-           for (const PublishedEvent& r : results) Fill(r, resp->add_results());
-         });
+  CommitAndFinish(context_, reactor, std::move(events), {},
+                  [resp](const std::vector<PublishedEvent>& results) {
+                    for (const PublishedEvent& r : results)
+                      Fill(r, resp->add_results());
+                  });
   return reactor;
 }
 

@@ -30,9 +30,6 @@ class EventIngestService final
   // Validates one request (errors prefixed with `prefix`) and routes it.
   absl::StatusOr<NewEvent> Prepare(const fig::webhooks::v1::PublishRequest& req,
                                    absl::string_view prefix) const;
-  // Commits `events` and finishes the call with `fill`ed results.
-  void Commit(grpc::ServerUnaryReactor* reactor, std::vector<NewEvent> events,
-              std::function<void(const std::vector<PublishedEvent>&)> fill);
 
   ServiceContext context_;
 };

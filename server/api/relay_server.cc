@@ -20,9 +20,11 @@
 #include "server/api/executor.h"
 #include "server/api/ingest_service.h"
 #include "server/api/request_fields.h"
+#include "server/api/sessions_service.h"
 #include "server/core/clock.h"
 #include "server/core/log.h"
 #include "server/core/router.h"
+#include "server/core/session_tracker.h"
 #include "server/core/status_macros.h"
 #include "server/core/web_hook_filter.h"
 #include "server/crypto/secret_box.h"
@@ -57,8 +59,12 @@ struct RelayServer::Services {
         group_commit(store.get(), options.clock, kIdempotencyWindow,
                      [this] { dispatcher.Wake(); }),
         executor(4),
-        admin(Context(options)),
-        ingest(Context(options)) {}
+        context(Context(options)),
+        tracker(&router),
+        admin(context),
+        ingest(context),
+        sessions(context, &tracker),
+        sweeper(context, &tracker, absl::Seconds(1)) {}
 
   ~Services() { close(lock_fd); }
 
@@ -111,9 +117,12 @@ struct RelayServer::Services {
   Dispatcher dispatcher;
   GroupCommit group_commit;
   Executor executor;
+  const ServiceContext context;
+  SessionTracker tracker;
   WebHookAdminService admin;
   EventIngestService ingest;
-  v1::RunSessions::CallbackService sessions;
+  RunSessionsService sessions;
+  SessionSweeper sweeper;
 };
 
 namespace {
@@ -157,8 +166,12 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(
   std::unique_ptr<RelayServer> relay(new RelayServer);
   relay->services_ = std::make_unique<Services>(
       options, lock_fd, *std::move(store), *std::move(box));
-  RETURN_IF_ERROR(relay->services_->ReloadRouter());
-  relay->services_->dispatcher.Start();
+  Services& services = *relay->services_;
+  RETURN_IF_ERROR(services.ReloadRouter());
+  ASSIGN_OR_RETURN(std::vector<SessionRecord> sessions,
+                   services.store->LoadSessions());
+  services.tracker.Restore(std::move(sessions), options.clock->Now());
+  services.dispatcher.Start();
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -197,7 +210,10 @@ void RelayServer::Shutdown() {
   services_.reset();
 }
 
-void RelayServer::WakeDispatcher() { services_->dispatcher.Wake(); }
+void RelayServer::Tick() {
+  services_->dispatcher.Wake();
+  services_->sweeper.Wake();
+}
 
 void RelayServer::Wait() {
   if (server_ != nullptr) server_->Wait();

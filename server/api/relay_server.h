@@ -53,9 +53,9 @@ class RelayServer {
   void Shutdown();
   void Wait();
 
-  // Look for due deliveries now (tests call it after advancing a fake
-  // clock).
-  void WakeDispatcher();
+  // Look for due work now: deliveries due, sessions expired (tests call it
+  // after advancing a fake clock).
+  void Tick();
 
  private:
   struct Services;

@@ -31,6 +31,11 @@ std::shared_ptr<const Router::Table> Router::Snapshot() const {
   return table_;
 }
 
+std::vector<WebHookFilter> Router::WebHooksOf(WebHookType type) const {
+  if (!IsValidWebHookType(type)) return {};
+  return Snapshot()->by_type[type];
+}
+
 std::vector<Router::Routed> Router::Route(const v1::Event& event) const {
   std::vector<Routed> out;
   const WebHookType type = TypeOf(event);

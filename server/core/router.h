@@ -10,6 +10,7 @@
 #include "absl/synchronization/mutex.h"
 #include "fig/webhooks/v1/events.pb.h"
 #include "server/core/web_hook_filter.h"
+#include "server/core/web_hook_type.h"
 
 namespace relay {
 
@@ -33,6 +34,9 @@ class Router {
   // One entry per web hook that wants `event`, in creation order. A
   // SettingValueChanged web hook none of whose settings match gets nothing.
   std::vector<Routed> Route(const fig::webhooks::v1::Event& event) const;
+
+  // The web hooks of one type, in creation order.
+  std::vector<WebHookFilter> WebHooksOf(WebHookType type) const;
 
  private:
   struct Table;

@@ -25,9 +25,10 @@ GroupCommit::~GroupCommit() {
   thread_.join();
 }
 
-void GroupCommit::Submit(std::vector<NewEvent> events, Done done) {
+void GroupCommit::Submit(std::vector<NewEvent> events,
+                         std::vector<SessionWrite> sessions, Done done) {
   absl::MutexLock l(&mu_);
-  queue_.push_back({std::move(events), std::move(done)});
+  queue_.push_back({std::move(events), std::move(sessions), std::move(done)});
 }
 
 void GroupCommit::Loop() {
@@ -50,10 +51,12 @@ void GroupCommit::Loop() {
       }
     }
     std::vector<NewEvent> all;
+    std::vector<SessionWrite> sessions;
     for (Batch& b : batches) {
       for (NewEvent& e : b.events) all.push_back(std::move(e));
+      for (SessionWrite& w : b.sessions) sessions.push_back(std::move(w));
     }
-    auto results = store_->InsertEvents(all, clock_->Now(), window_);
+    auto results = store_->InsertEvents(all, sessions, clock_->Now(), window_);
     if (results.ok()) committed_();
     size_t next = 0;
     for (Batch& b : batches) {

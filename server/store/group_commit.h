@@ -27,12 +27,15 @@ class GroupCommit {
   ~GroupCommit();
 
   // `done` runs on the committer thread with one result per event, in order,
-  // once the events are durable (or with the store's error: then none is).
-  void Submit(std::vector<NewEvent> events, Done done);
+  // once the events (and session writes) are durable, or with the store's
+  // error: then none is.
+  void Submit(std::vector<NewEvent> events, std::vector<SessionWrite> sessions,
+              Done done);
 
  private:
   struct Batch {
     std::vector<NewEvent> events;
+    std::vector<SessionWrite> sessions;
     Done done;
   };
   void Loop();

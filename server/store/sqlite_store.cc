@@ -99,6 +99,16 @@ CREATE TABLE delivery_attempts (
   PRIMARY KEY (delivery_id, number)
 );
 )sql",
+    // 3: live run sessions, so a restart reports no spurious connects.
+    R"sql(
+CREATE TABLE run_sessions (
+  id TEXT PRIMARY KEY,
+  last_poll BLOB NOT NULL,
+  first_seen_us INTEGER NOT NULL,
+  last_seen_us INTEGER NOT NULL,
+  leak_reported INTEGER NOT NULL
+);
+)sql",
 };
 
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -521,7 +531,8 @@ SqliteStore::AllSettingClients() {
 namespace relay {
 
 absl::StatusOr<std::vector<PublishedEvent>> SqliteStore::InsertEvents(
-    const std::vector<NewEvent>& events, absl::Time now,
+    const std::vector<NewEvent>& events,
+    const std::vector<SessionWrite>& sessions, absl::Time now,
     absl::Duration window) {
   const int64_t now_us = absl::ToUnixMicros(now);
   std::vector<PublishedEvent> out;
@@ -582,8 +593,50 @@ absl::StatusOr<std::vector<PublishedEvent>> SqliteStore::InsertEvents(
       result.event_id = e.id;
       result.delivery_count = static_cast<int>(e.deliveries.size());
     }
+    ASSIGN_OR_RETURN(sqlite::Stmt put_session,
+                     db_.Prepare("INSERT OR REPLACE INTO run_sessions "
+                                 "VALUES (?, ?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(sqlite::Stmt drop_session,
+                     db_.Prepare("DELETE FROM run_sessions WHERE id = ?"));
+    for (const SessionWrite& w : sessions) {
+      if (!w.record.has_value()) {
+        RETURN_IF_ERROR(drop_session.Bind(1, w.id).Run());
+        drop_session.Reset();
+        continue;
+      }
+      const SessionRecord& r = *w.record;
+      put_session.Bind(1, r.id).BindBlob(2, r.last_poll.SerializeAsString());
+      put_session.Bind(3, absl::ToUnixMicros(r.first_seen));
+      put_session.Bind(4, absl::ToUnixMicros(r.last_seen));
+      put_session.Bind(5, int64_t{r.leak_reported});
+      RETURN_IF_ERROR(put_session.Run());
+      put_session.Reset();
+    }
     return absl::OkStatus();
   }));
+  return out;
+}
+
+absl::StatusOr<std::vector<SessionRecord>> SqliteStore::LoadSessions() {
+  absl::MutexLock l(&mu_);
+  ASSIGN_OR_RETURN(
+      sqlite::Stmt s,
+      db_.Prepare("SELECT id, last_poll, first_seen_us, last_seen_us, "
+                  "leak_reported FROM run_sessions"));
+  std::vector<SessionRecord> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    SessionRecord& r = out.emplace_back();
+    r.id = s.Text(0);
+    if (!r.last_poll.ParseFromString(s.Text(1))) {
+      return absl::DataLossError(
+          absl::StrCat("run session ", r.id, ": corrupt"));
+    }
+    r.first_seen = absl::FromUnixMicros(s.Int(2));
+    r.last_seen = absl::FromUnixMicros(s.Int(3));
+    r.leak_reported = s.Int(4) != 0;
+  }
   return out;
 }
 

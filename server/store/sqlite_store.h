@@ -49,8 +49,10 @@ class SqliteStore : public Store {
   AllSettingClients() override;
 
   absl::StatusOr<std::vector<PublishedEvent>> InsertEvents(
-      const std::vector<NewEvent>& events, absl::Time now,
+      const std::vector<NewEvent>& events,
+      const std::vector<SessionWrite>& sessions, absl::Time now,
       absl::Duration window) override;
+  absl::StatusOr<std::vector<SessionRecord>> LoadSessions() override;
   absl::StatusOr<std::vector<DueDelivery>> ClaimDue(
       absl::Time now, absl::Time lease_until, int limit,
       const std::function<bool(const std::string& client_id)>& admit,

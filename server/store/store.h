@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "fig/webhooks/v1/events.pb.h"
 #include "fig/webhooks/v1/resources.pb.h"
+#include "server/core/session_tracker.h"
 
 namespace relay {
 
@@ -165,13 +166,17 @@ class Store {
   AllSettingClients() = 0;
 
   // Events and deliveries.
-  // Stores the events, their deliveries (PENDING, due at `now`) and catalog
-  // updates in one transaction. An idempotency key seen within `window`
-  // before `now` (in this call or an earlier one) makes that event a
-  // duplicate: nothing of it is stored and the first event's id is returned.
+  // Stores the events, their deliveries (PENDING, due at `now`), catalog
+  // updates and run-session writes in one transaction. An idempotency key
+  // seen within `window` before `now` (in this call or an earlier one) makes
+  // that event a duplicate: nothing of it is stored and the first event's id
+  // is returned.
   virtual absl::StatusOr<std::vector<PublishedEvent>> InsertEvents(
-      const std::vector<NewEvent>& events, absl::Time now,
+      const std::vector<NewEvent>& events,
+      const std::vector<SessionWrite>& sessions, absl::Time now,
       absl::Duration window) = 0;
+  // Every stored run session.
+  virtual absl::StatusOr<std::vector<SessionRecord>> LoadSessions() = 0;
   // Leases up to `limit` PENDING deliveries due at `now` and not leased,
   // oldest due first, skipping those whose client `admit` refuses, until
   // `lease_until`. Sets *next_due to the earliest due time of the pending

@@ -29,7 +29,7 @@ class InProcessRelay {
   // Moves the fake clock and lets the dispatcher see the new time.
   void Advance(absl::Duration d) {
     clock.Advance(d);
-    server_->WakeDispatcher();
+    server_->Tick();
   }
 
   FakeClock clock;
