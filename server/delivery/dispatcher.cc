@@ -18,6 +18,7 @@ namespace {
 
 constexpr absl::Duration kMaxRetryAfter = absl::Hours(24);
 constexpr absl::Duration kIdleWait = absl::Seconds(1);
+constexpr absl::Duration kDrainTime = absl::Seconds(5);
 
 // Headers as the delivery log shows them: secrets redacted.
 std::vector<v1::Header> Redacted(
@@ -88,8 +89,12 @@ void Dispatcher::Wake() {
 
 void Dispatcher::Loop() {
   absl::Time next_due = absl::InfinitePast();
+  // Once stopping: no new claims; attempts in flight get until then to
+  // finish and be recorded.
+  absl::Time drain_deadline = absl::InfiniteFuture();
   while (true) {
     std::vector<Outcome> outcomes;
+    bool stopping;
     {
       absl::MutexLock l(&mu_);
       absl::Duration wait =
@@ -98,7 +103,20 @@ void Dispatcher::Loop() {
         return wake_ || stopping_ || !outcomes_.empty();
       };
       mu_.AwaitWithTimeout(absl::Condition(&ready), wait);
-      if (stopping_) return;
+      stopping = stopping_;
+      if (stopping && drain_deadline == absl::InfiniteFuture()) {
+        drain_deadline = absl::Now() + kDrainTime;
+      }
+      if (stopping && outcomes_.empty() &&
+          (in_flight_.empty() || absl::Now() > drain_deadline)) {
+        return;
+      }
+      if (stopping && outcomes_.empty()) {
+        auto arrived = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+          return !outcomes_.empty();
+        };
+        mu_.AwaitWithDeadline(absl::Condition(&arrived), drain_deadline);
+      }
       wake_ = false;
       outcomes.swap(outcomes_);
     }
@@ -113,7 +131,7 @@ void Dispatcher::Loop() {
       }
       absl::MutexLock l(&mu_);
       for (const Outcome& o : outcomes) {
-        --in_flight_;
+        in_flight_.erase(o.delivery.id);
         if (!o.delivery.client.has_value()) continue;
         const std::string& client_id = o.delivery.client->client.id();
         if (--in_flight_by_client_[client_id] == 0) {
@@ -122,11 +140,12 @@ void Dispatcher::Loop() {
       }
     }
 
+    if (stopping) continue;
     absl::Time now = clock_->Now();
     int room;
     {
       absl::MutexLock l(&mu_);
-      room = options_.max_in_flight - in_flight_;
+      room = options_.max_in_flight - static_cast<int>(in_flight_.size());
     }
     if (room <= 0) {
       next_due = now + kIdleWait;
@@ -134,8 +153,12 @@ void Dispatcher::Loop() {
     }
     // Per-client bound, counted as claims are admitted.
     absl::flat_hash_map<std::string, int> claimed_by_client;
-    auto admit = [&](const std::string& client_id) {
+    auto admit = [&](const std::string& delivery_id,
+                     const std::string& client_id) {
       absl::MutexLock l(&mu_);
+      // Still in flight here, though its lease ran out (a slow receiver, or
+      // a clock that jumped): never twice at once.
+      if (in_flight_.contains(delivery_id)) return false;
       auto it = in_flight_by_client_.find(client_id);
       int busy = (it == in_flight_by_client_.end() ? 0 : it->second) +
                  claimed_by_client[client_id];
@@ -188,7 +211,7 @@ void Dispatcher::Send(DueDelivery d, absl::Time now) {
   }
   {
     absl::MutexLock l(&mu_);
-    ++in_flight_;
+    in_flight_.insert(d.id);
     if (d.client.has_value()) ++in_flight_by_client_[d.client->client.id()];
   }
   outcome.delivery = std::move(d);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/core/clock.h"
@@ -42,11 +43,13 @@ class Dispatcher {
   // Nothing is owned; all must outlive the Dispatcher.
   Dispatcher(Store* store, const SecretBox* secret_box, HttpSender* http,
              RetryPolicy* retry, Clock* clock, DispatcherOptions options);
-  // Stops the loop; attempts in flight are recorded when the sender reports
-  // them (stop the sender first to cut them short).
+  // Stop()s.
   ~Dispatcher();
 
   void Start();
+  // Claims no more; waits up to 5 s for the attempts in flight and records
+  // them. An attempt still running after that keeps its lease and is sent
+  // again after the next start.
   void Stop();
   // Look for due deliveries now (after a publish, a redeliver, or a fake
   // clock's advance).
@@ -77,7 +80,8 @@ class Dispatcher {
   bool wake_ ABSL_GUARDED_BY(mu_) = true;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<Outcome> outcomes_ ABSL_GUARDED_BY(mu_);
-  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  // Ids of the deliveries being sent.
+  absl::flat_hash_set<std::string> in_flight_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, int> in_flight_by_client_
       ABSL_GUARDED_BY(mu_);
   std::thread thread_;

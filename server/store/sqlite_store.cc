@@ -642,7 +642,8 @@ absl::StatusOr<std::vector<SessionRecord>> SqliteStore::LoadSessions() {
 
 absl::StatusOr<std::vector<DueDelivery>> SqliteStore::ClaimDue(
     absl::Time now, absl::Time lease_until, int limit,
-    const std::function<bool(const std::string& client_id)>& admit,
+    const std::function<bool(const std::string& delivery_id,
+                             const std::string& client_id)>& admit,
     absl::Time* next_due) {
   const int64_t now_us = absl::ToUnixMicros(now);
   std::vector<DueDelivery> out;
@@ -668,7 +669,7 @@ absl::StatusOr<std::vector<DueDelivery>> SqliteStore::ClaimDue(
     while (static_cast<int>(out.size()) < limit) {
       ASSIGN_OR_RETURN(bool row, due.Step());
       if (!row) break;
-      if (!admit(due.Text(1))) continue;
+      if (!admit(due.Text(0), due.Text(1))) continue;
       DueDelivery& d = out.emplace_back();
       d.id = due.Text(0);
       d.type = static_cast<v1::WebHookType>(due.Int(2));

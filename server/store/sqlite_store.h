@@ -55,7 +55,8 @@ class SqliteStore : public Store {
   absl::StatusOr<std::vector<SessionRecord>> LoadSessions() override;
   absl::StatusOr<std::vector<DueDelivery>> ClaimDue(
       absl::Time now, absl::Time lease_until, int limit,
-      const std::function<bool(const std::string& client_id)>& admit,
+      const std::function<bool(const std::string& delivery_id,
+                               const std::string& client_id)>& admit,
       absl::Time* next_due) override;
   absl::Status RecordAttempts(
       const std::vector<AttemptRecord>& records) override;

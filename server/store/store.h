@@ -178,12 +178,14 @@ class Store {
   // Every stored run session.
   virtual absl::StatusOr<std::vector<SessionRecord>> LoadSessions() = 0;
   // Leases up to `limit` PENDING deliveries due at `now` and not leased,
-  // oldest due first, skipping those whose client `admit` refuses, until
+  // oldest due first, skipping those `admit` refuses (given the delivery
+  // and client ids), until
   // `lease_until`. Sets *next_due to the earliest due time of the pending
   // deliveries left (InfiniteFuture when none).
   virtual absl::StatusOr<std::vector<DueDelivery>> ClaimDue(
       absl::Time now, absl::Time lease_until, int limit,
-      const std::function<bool(const std::string& client_id)>& admit,
+      const std::function<bool(const std::string& delivery_id,
+                               const std::string& client_id)>& admit,
       absl::Time* next_due) = 0;
   // Logs the attempts and moves their deliveries on (releasing the leases),
   // in one transaction.
