@@ -36,9 +36,11 @@ std::string Client::ServiceConfig() {
 })json";
 }
 
-absl::StatusOr<std::unique_ptr<Client>> Client::Connect(const ConnectOptions& options) {
+absl::StatusOr<std::unique_ptr<Client>> Client::Connect(
+    const ConnectOptions& options) {
   if (options.target.empty()) {
-    return absl::InvalidArgumentError("target: required (host:port of the relay)");
+    return absl::InvalidArgumentError(
+        "target: required (host:port of the relay)");
   }
   if (options.client_cert_pem.empty() != options.client_key_pem.empty()) {
     return absl::InvalidArgumentError(
@@ -56,8 +58,8 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Connect(const ConnectOptions& op
   }
   grpc::ChannelArguments args;
   args.SetServiceConfigJSON(ServiceConfig());
-  return std::unique_ptr<Client>(
-      new Client(grpc::CreateCustomChannel(options.target, creds, args), options));
+  return std::unique_ptr<Client>(new Client(
+      grpc::CreateCustomChannel(options.target, creds, args), options));
 }
 
 Client::Client(std::shared_ptr<grpc::Channel> channel, ConnectOptions options)
@@ -70,58 +72,74 @@ Client::Client(std::shared_ptr<grpc::Channel> channel, ConnectOptions options)
 void Client::Prepare(grpc::ClientContext* ctx) const {
   ctx->set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
   if (!options_.bearer_token.empty()) {
-    ctx->AddMetadata("authorization", absl::StrCat("Bearer ", options_.bearer_token));
+    ctx->AddMetadata("authorization",
+                     absl::StrCat("Bearer ", options_.bearer_token));
   }
 }
 
 template <typename Response, typename Stub, typename Method, typename Request>
-absl::StatusOr<Response> Client::Call(Stub* stub, Method method, const Request& req) {
+absl::StatusOr<Response> Client::Call(Stub* stub, Method method,
+                                      const Request& req) {
   grpc::ClientContext ctx;
   Prepare(&ctx);
   Response resp;
   grpc::Status s = (stub->*method)(&ctx, req, &resp);
   if (!s.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+    return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
+                        s.error_message());
   }
   return resp;
 }
 
 // One typed method per RPC.
-#define RELAY_CLIENT_CALL(Service, stub, Method, Request, Response)  \
-  absl::StatusOr<v1::Response> Client::Method(const v1::Request& req) { \
+#define RELAY_CLIENT_CALL(Service, stub, Method, Request, Response)         \
+  absl::StatusOr<v1::Response> Client::Method(const v1::Request& req) {     \
     return Call<v1::Response>(stub.get(), &v1::Service::Stub::Method, req); \
   }
 
-RELAY_CLIENT_CALL(WebHookAdmin, admin_, CreateClient, CreateClientRequest, CreateClientResponse)
-RELAY_CLIENT_CALL(WebHookAdmin, admin_, GetClient, GetClientRequest, WebHookClient)
-RELAY_CLIENT_CALL(WebHookAdmin, admin_, ListClients, ListClientsRequest, ListClientsResponse)
-RELAY_CLIENT_CALL(WebHookAdmin, admin_, UpdateClient, UpdateClientRequest, WebHookClient)
-RELAY_CLIENT_CALL(WebHookAdmin, admin_, DeleteClient, DeleteClientRequest, DeleteClientResponse)
-RELAY_CLIENT_CALL(WebHookAdmin, admin_, RotateClientSecret, RotateClientSecretRequest,
-                  RotateClientSecretResponse)
-RELAY_CLIENT_CALL(WebHookAdmin, admin_, TestClient, TestClientRequest, TestClientResponse)
+RELAY_CLIENT_CALL(WebHookAdmin, admin_, CreateClient, CreateClientRequest,
+                  CreateClientResponse)
+RELAY_CLIENT_CALL(WebHookAdmin, admin_, GetClient, GetClientRequest,
+                  WebHookClient)
+RELAY_CLIENT_CALL(WebHookAdmin, admin_, ListClients, ListClientsRequest,
+                  ListClientsResponse)
+RELAY_CLIENT_CALL(WebHookAdmin, admin_, UpdateClient, UpdateClientRequest,
+                  WebHookClient)
+RELAY_CLIENT_CALL(WebHookAdmin, admin_, DeleteClient, DeleteClientRequest,
+                  DeleteClientResponse)
+RELAY_CLIENT_CALL(WebHookAdmin, admin_, RotateClientSecret,
+                  RotateClientSecretRequest, RotateClientSecretResponse)
+RELAY_CLIENT_CALL(WebHookAdmin, admin_, TestClient, TestClientRequest,
+                  TestClientResponse)
 RELAY_CLIENT_CALL(WebHookAdmin, admin_, CreateWebHook, CreateWebHookRequest,
                   CreateWebHookResponse)
 RELAY_CLIENT_CALL(WebHookAdmin, admin_, GetWebHook, GetWebHookRequest, WebHook)
-RELAY_CLIENT_CALL(WebHookAdmin, admin_, ListWebHooks, ListWebHooksRequest, ListWebHooksResponse)
-RELAY_CLIENT_CALL(WebHookAdmin, admin_, UpdateWebHook, UpdateWebHookRequest, WebHook)
+RELAY_CLIENT_CALL(WebHookAdmin, admin_, ListWebHooks, ListWebHooksRequest,
+                  ListWebHooksResponse)
+RELAY_CLIENT_CALL(WebHookAdmin, admin_, UpdateWebHook, UpdateWebHookRequest,
+                  WebHook)
 RELAY_CLIENT_CALL(WebHookAdmin, admin_, DeleteWebHook, DeleteWebHookRequest,
                   DeleteWebHookResponse)
-RELAY_CLIENT_CALL(WebHookAdmin, admin_, GetWebHookMatches, GetWebHookMatchesRequest,
-                  GetWebHookMatchesResponse)
-RELAY_CLIENT_CALL(WebHookAdmin, admin_, ListSettingClients, ListSettingClientsRequest,
-                  ListSettingClientsResponse)
-RELAY_CLIENT_CALL(WebHookAdmin, admin_, SyncSettingClients, SyncSettingClientsRequest,
-                  SyncSettingClientsResponse)
+RELAY_CLIENT_CALL(WebHookAdmin, admin_, GetWebHookMatches,
+                  GetWebHookMatchesRequest, GetWebHookMatchesResponse)
+RELAY_CLIENT_CALL(WebHookAdmin, admin_, ListSettingClients,
+                  ListSettingClientsRequest, ListSettingClientsResponse)
+RELAY_CLIENT_CALL(WebHookAdmin, admin_, SyncSettingClients,
+                  SyncSettingClientsRequest, SyncSettingClientsResponse)
 RELAY_CLIENT_CALL(WebHookAdmin, admin_, ListDeliveries, ListDeliveriesRequest,
                   ListDeliveriesResponse)
-RELAY_CLIENT_CALL(WebHookAdmin, admin_, GetDelivery, GetDeliveryRequest, Delivery)
-RELAY_CLIENT_CALL(WebHookAdmin, admin_, RedeliverDelivery, RedeliverDeliveryRequest, Delivery)
-RELAY_CLIENT_CALL(EventIngest, ingest_, Publish, PublishRequest, PublishResponse)
-RELAY_CLIENT_CALL(EventIngest, ingest_, PublishBatch, PublishBatchRequest, PublishBatchResponse)
+RELAY_CLIENT_CALL(WebHookAdmin, admin_, GetDelivery, GetDeliveryRequest,
+                  Delivery)
+RELAY_CLIENT_CALL(WebHookAdmin, admin_, RedeliverDelivery,
+                  RedeliverDeliveryRequest, Delivery)
+RELAY_CLIENT_CALL(EventIngest, ingest_, Publish, PublishRequest,
+                  PublishResponse)
+RELAY_CLIENT_CALL(EventIngest, ingest_, PublishBatch, PublishBatchRequest,
+                  PublishBatchResponse)
 RELAY_CLIENT_CALL(RunSessions, sessions_, Poll, PollRequest, PollResponse)
-RELAY_CLIENT_CALL(RunSessions, sessions_, EndSession, EndSessionRequest, EndSessionResponse)
-RELAY_CLIENT_CALL(RunSessions, sessions_, ListRunSessions, ListRunSessionsRequest,
-                  ListRunSessionsResponse)
+RELAY_CLIENT_CALL(RunSessions, sessions_, EndSession, EndSessionRequest,
+                  EndSessionResponse)
+RELAY_CLIENT_CALL(RunSessions, sessions_, ListRunSessions,
+                  ListRunSessionsRequest, ListRunSessionsResponse)
 
 }  // namespace fig_webhook_relay

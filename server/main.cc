@@ -10,6 +10,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "server/api/relay_server.h"
+#include "server/core/dashed_flags.h"
 #include "server/delivery/retry_policy.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -20,17 +21,6 @@ ABSL_FLAG(std::string, fig_web_url, "",
           "Fig's web address (e.g. https://fig.example.com/), used for Link");
 
 namespace {
-
-// The flags are spelled with dashes (--data-dir); Abseil wants underscores.
-void DashesToUnderscores(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    char* p = argv[i];
-    if (p[0] != '-' || p[1] != '-') continue;
-    for (p += 2; *p != '\0' && *p != '='; ++p) {
-      if (*p == '-') *p = '_';
-    }
-  }
-}
 
 int Fail(const absl::Status& status) {
   std::fprintf(stderr, "webhook-relay: %s\n",
@@ -57,7 +47,7 @@ int main(int argc, char** argv) {
       "Relays Fig's events to web hook receivers.\n"
       "Usage: webhook-relay [--listen=127.0.0.1:50051] [--data-dir=./data] "
       "[--fig-web-url=URL]");
-  DashesToUnderscores(argc, argv);
+  relay::DashesToUnderscores(argc, argv);
   absl::ParseCommandLine(argc, argv);
 
   // Block the stop signals in every thread; this one waits for them below.

@@ -20,10 +20,12 @@ int main(int argc, char** argv) {
   req.set_idempotency_key("example-change-1");
   auto resp = (*relay)->Publish(req);
   if (!resp.ok()) {
-    std::fprintf(stderr, "publish failed: %s\n", resp.status().ToString().c_str());
+    std::fprintf(stderr, "publish failed: %s\n",
+                 resp.status().ToString().c_str());
     return 1;
   }
   std::printf("event %s: %d deliveries%s\n", resp->event_id().c_str(),
-              resp->delivery_count(), resp->duplicate() ? " (a duplicate)" : "");
+              resp->delivery_count(),
+              resp->duplicate() ? " (a duplicate)" : "");
   return 0;
 }

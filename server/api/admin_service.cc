@@ -391,8 +391,8 @@ absl::Status WebHookAdminService::DoListDeliveries(
   }
   ASSIGN_OR_RETURN(PageRequest page,
                    ParsePage(req.page_size(), req.page_token()));
-  DeliveryFilter filter{req.client_id(), req.web_hook_id(), req.type(),
-                        req.state()};
+  DeliveryFilter filter{req.client_id(), req.web_hook_id(), req.event_id(),
+                        req.type(), req.state()};
   ASSIGN_OR_RETURN(Page<v1::Delivery> result,
                    context_.store->ListDeliveries(filter, page));
   for (v1::Delivery& d : result.items) *resp->add_deliveries() = std::move(d);

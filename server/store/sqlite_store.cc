@@ -109,6 +109,10 @@ CREATE TABLE run_sessions (
   leak_reported INTEGER NOT NULL
 );
 )sql",
+    // 4: what became of one event.
+    R"sql(
+CREATE INDEX deliveries_by_event ON deliveries(event_id);
+)sql",
 };
 
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -761,10 +765,10 @@ absl::StatusOr<Page<v1::Delivery>> SqliteStore::ListDeliveries(
           " FROM deliveries WHERE (?1 = 0 OR seq < ?1) "
           "AND (?2 = '' OR client_id = ?2) AND (?3 = '' OR web_hook_id = ?3) "
           "AND (?4 = 0 OR type = ?4) AND (?5 = 0 OR state = ?5) "
-          "ORDER BY seq DESC LIMIT ?6")));
+          "AND (?7 = '' OR event_id = ?7) ORDER BY seq DESC LIMIT ?6")));
   s.Bind(1, before).Bind(2, filter.client_id).Bind(3, filter.web_hook_id);
   s.Bind(4, int64_t{filter.type}).Bind(5, int64_t{filter.state});
-  s.Bind(6, int64_t{page.limit} + 1);
+  s.Bind(6, int64_t{page.limit} + 1).Bind(7, filter.event_id);
   Page<v1::Delivery> out;
   int64_t last_seq = 0;
   while (true) {

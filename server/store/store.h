@@ -112,6 +112,7 @@ struct AttemptRecord {
 struct DeliveryFilter {
   std::string client_id;    // "" for any
   std::string web_hook_id;  // "" for any
+  std::string event_id;     // "" for any
   fig::webhooks::v1::WebHookType type =
       fig::webhooks::v1::WEB_HOOK_TYPE_UNSPECIFIED;
   fig::webhooks::v1::DeliveryState state =

@@ -1,10 +1,11 @@
 // fig-webhook-relay's C++ client: typed calls to the relay's three services
 // over the generated stubs.
 //
-//   auto relay = fig_webhook_relay::Client::Connect({.target = "127.0.0.1:50051"});
-//   fig::webhooks::v1::PublishRequest req;
+//   auto relay = fig_webhook_relay::Client::Connect({.target =
+//   "127.0.0.1:50051"}); fig::webhooks::v1::PublishRequest req;
 //   ... fill req.mutable_event() ...
-//   absl::StatusOr<fig::webhooks::v1::PublishResponse> resp = (*relay)->Publish(req);
+//   absl::StatusOr<fig::webhooks::v1::PublishResponse> resp =
+//   (*relay)->Publish(req);
 //
 // Thread-safe: one Client may be shared by any number of threads. Every call
 // has a deadline (ConnectOptions::deadline). Calls that change nothing
@@ -45,7 +46,8 @@ class Client {
  public:
   // Creates the channel (connecting lazily). InvalidArgument for an empty
   // target or a half-given client certificate.
-  static absl::StatusOr<std::unique_ptr<Client>> Connect(const ConnectOptions& options);
+  static absl::StatusOr<std::unique_ptr<Client>> Connect(
+      const ConnectOptions& options);
 
   // The JSON service config with the retry policy this client uses.
   static std::string ServiceConfig();
@@ -62,8 +64,8 @@ class Client {
       const fig::webhooks::v1::UpdateClientRequest& req);
   absl::StatusOr<fig::webhooks::v1::DeleteClientResponse> DeleteClient(
       const fig::webhooks::v1::DeleteClientRequest& req);
-  absl::StatusOr<fig::webhooks::v1::RotateClientSecretResponse> RotateClientSecret(
-      const fig::webhooks::v1::RotateClientSecretRequest& req);
+  absl::StatusOr<fig::webhooks::v1::RotateClientSecretResponse>
+  RotateClientSecret(const fig::webhooks::v1::RotateClientSecretRequest& req);
   absl::StatusOr<fig::webhooks::v1::TestClientResponse> TestClient(
       const fig::webhooks::v1::TestClientRequest& req);
   absl::StatusOr<fig::webhooks::v1::CreateWebHookResponse> CreateWebHook(
@@ -76,12 +78,12 @@ class Client {
       const fig::webhooks::v1::UpdateWebHookRequest& req);
   absl::StatusOr<fig::webhooks::v1::DeleteWebHookResponse> DeleteWebHook(
       const fig::webhooks::v1::DeleteWebHookRequest& req);
-  absl::StatusOr<fig::webhooks::v1::GetWebHookMatchesResponse> GetWebHookMatches(
-      const fig::webhooks::v1::GetWebHookMatchesRequest& req);
-  absl::StatusOr<fig::webhooks::v1::ListSettingClientsResponse> ListSettingClients(
-      const fig::webhooks::v1::ListSettingClientsRequest& req);
-  absl::StatusOr<fig::webhooks::v1::SyncSettingClientsResponse> SyncSettingClients(
-      const fig::webhooks::v1::SyncSettingClientsRequest& req);
+  absl::StatusOr<fig::webhooks::v1::GetWebHookMatchesResponse>
+  GetWebHookMatches(const fig::webhooks::v1::GetWebHookMatchesRequest& req);
+  absl::StatusOr<fig::webhooks::v1::ListSettingClientsResponse>
+  ListSettingClients(const fig::webhooks::v1::ListSettingClientsRequest& req);
+  absl::StatusOr<fig::webhooks::v1::SyncSettingClientsResponse>
+  SyncSettingClients(const fig::webhooks::v1::SyncSettingClientsRequest& req);
   absl::StatusOr<fig::webhooks::v1::ListDeliveriesResponse> ListDeliveries(
       const fig::webhooks::v1::ListDeliveriesRequest& req);
   absl::StatusOr<fig::webhooks::v1::Delivery> GetDelivery(
