@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -47,8 +48,9 @@ int main(int argc, char** argv) {
       "Relays Fig's events to web hook receivers.\n"
       "Usage: webhook-relay [--listen=127.0.0.1:50051] [--data-dir=./data] "
       "[--fig-web-url=URL]");
-  relay::DashesToUnderscores(argc, argv);
-  absl::ParseCommandLine(argc, argv);
+  std::vector<std::string> storage;
+  std::vector<char*> args = relay::UnderscoredArgs(argc, argv, &storage);
+  absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
 
   // Block the stop signals in every thread; this one waits for them below.
   sigset_t stop_signals;

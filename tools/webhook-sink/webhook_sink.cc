@@ -86,8 +86,9 @@ int main(int argc, char** argv) {
       "A web hook receiver that verifies and prints.\n"
       "Usage: webhook-sink [--listen=127.0.0.1:8080] [--hashed-secret=HASH] "
       "[--secret=SECRET] [--status=200] [--delay=0s]");
-  relay::DashesToUnderscores(argc, argv);
-  absl::ParseCommandLine(argc, argv);
+  std::vector<std::string> storage;
+  std::vector<char*> args = relay::UnderscoredArgs(argc, argv, &storage);
+  absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
   const std::string listen = absl::GetFlag(FLAGS_listen);
   const std::string hashed = absl::GetFlag(FLAGS_hashed_secret);
   const std::string secret = absl::GetFlag(FLAGS_secret);
