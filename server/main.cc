@@ -1,7 +1,5 @@
 // webhook-relay: receives Fig's events over gRPC and delivers them as web
 // hooks. See README.md for the flags and the walk-through.
-#include <signal.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -11,7 +9,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "server/api/relay_server.h"
-#include "server/core/dashed_flags.h"
+#include "server/core/command_line.h"
 #include "server/delivery/retry_policy.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -52,12 +50,7 @@ int main(int argc, char** argv) {
   std::vector<char*> args = relay::UnderscoredArgs(argc, argv, &storage);
   absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
 
-  // Block the stop signals in every thread; this one waits for them below.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  relay::StopSignals stop;  // before any thread starts
 
   relay::RelayOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
@@ -92,8 +85,7 @@ int main(int argc, char** argv) {
   std::printf("webhook-relay listening on %s\n", (*server)->address().c_str());
   std::fflush(stdout);
 
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  int signal_number = stop.Wait();
   std::fprintf(stderr, "webhook-relay: signal %d, shutting down\n",
                signal_number);
   (*server)->Shutdown();

@@ -57,6 +57,12 @@ NewEvent BuildEvent(const ServiceContext& context, v1::Event event,
   return e;
 }
 
+absl::Status NotStored(const absl::Status& status) {
+  if (status.ok()) return status;
+  return absl::UnavailableError(
+      absl::StrCat("not stored, send again: ", status.message()));
+}
+
 void CommitAndFinish(
     const ServiceContext& context, grpc::ServerUnaryReactor* reactor,
     std::vector<NewEvent> events, std::vector<SessionWrite> sessions,
@@ -66,8 +72,7 @@ void CommitAndFinish(
       [reactor, fill = std::move(fill)](
           absl::StatusOr<std::vector<PublishedEvent>> results) {
         if (!results.ok()) {
-          reactor->Finish(ToGrpcStatus(absl::UnavailableError(absl::StrCat(
-              "not stored, send again: ", results.status().message()))));
+          reactor->Finish(ToGrpcStatus(NotStored(results.status())));
           return;
         }
         fill(*results);

@@ -21,8 +21,12 @@ NewEvent BuildEvent(const ServiceContext& context,
                     fig::webhooks::v1::Event event, std::string idempotency_key,
                     const std::string& only_web_hook_id = "");
 
+// A failed commit as callers see it: UNAVAILABLE, "not stored, send
+// again: ..." (nothing was stored, so sending again is safe).
+absl::Status NotStored(const absl::Status& status);
+
 // Commits through group commit, then `fill`s the response and finishes the
-// call; a failed commit finishes it UNAVAILABLE ("not stored, ... again").
+// call; a failed commit finishes it with NotStored().
 void CommitAndFinish(
     const ServiceContext& context, grpc::ServerUnaryReactor* reactor,
     std::vector<NewEvent> events, std::vector<SessionWrite> sessions,

@@ -15,6 +15,11 @@ namespace v1 = ::fig::webhooks::v1;
 namespace {
 
 constexpr size_t kMaxField = 200;
+
+std::function<void(absl::Status)> FinishWith(
+    grpc::ServerUnaryReactor* reactor) {
+  return [reactor](absl::Status s) { reactor->Finish(ToGrpcStatus(s)); };
+}
 constexpr int64_t kMaxPollIntervalMs = 24LL * 3600 * 1000;
 
 absl::Status ValidatePoll(const v1::PollRequest& req) {
@@ -56,7 +61,7 @@ void CommitSessionChanges(const ServiceContext& context, SessionChanges changes,
       std::move(events), std::move(changes.writes),
       [done = std::move(done)](
           absl::StatusOr<std::vector<PublishedEvent>> results) {
-        done(results.status());
+        done(NotStored(results.status()));
       });
 }
 
@@ -71,11 +76,7 @@ grpc::ServerUnaryReactor* RunSessionsService::Poll(
   }
   SessionChanges changes = tracker_->Poll(*req, context_.clock->Now());
   resp->set_connected(changes.connected);
-  CommitSessionChanges(context_, std::move(changes), [reactor](absl::Status s) {
-    reactor->Finish(ToGrpcStatus(s.ok() ? s
-                                        : absl::UnavailableError(absl::StrCat(
-                                              "not stored: ", s.message()))));
-  });
+  CommitSessionChanges(context_, std::move(changes), FinishWith(reactor));
   return reactor;
 }
 
@@ -91,11 +92,7 @@ grpc::ServerUnaryReactor* RunSessionsService::EndSession(
   SessionChanges changes =
       tracker_->End(req->run_session_id(), context_.clock->Now());
   resp->set_ended(changes.ended);
-  CommitSessionChanges(context_, std::move(changes), [reactor](absl::Status s) {
-    reactor->Finish(ToGrpcStatus(s.ok() ? s
-                                        : absl::UnavailableError(absl::StrCat(
-                                              "not stored: ", s.message()))));
-  });
+  CommitSessionChanges(context_, std::move(changes), FinishWith(reactor));
   return reactor;
 }
 

@@ -12,6 +12,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "server/core/events.h"
 
 namespace relay {
 namespace {
@@ -141,20 +142,13 @@ nlohmann::json DropNulls(nlohmann::json json) {
   return json;
 }
 
-// The payload message inside an Event.
-const google::protobuf::Message& Payload(const v1::Event& event) {
-  const auto* field = event.GetDescriptor()->FindFieldByNumber(
-      static_cast<int>(event.payload_case()));
-  return event.GetReflection()->GetMessage(event, field);
-}
-
 class ContractsJsonTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ContractsJsonTest, PrintsFigsJsonAndParsesItBack) {
   const Case& c = GetParam();
   v1::Event event;
   ASSERT_TRUE(TextFormat::ParseFromString(c.event, &event));
-  const google::protobuf::Message& payload = Payload(event);
+  const google::protobuf::Message& payload = PayloadOf(event);
 
   JsonPrintOptions print;
   print.always_print_primitive_fields = true;

@@ -3,7 +3,6 @@
 // integration does (bcrypt of Base64(SHA-384(secret))) and/or the Standard
 // Webhooks signature, prints every delivery, and answers as told.
 #include <httplib.h>
-#include <signal.h>
 
 #include <atomic>
 #include <cstdio>
@@ -21,7 +20,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "server/core/dashed_flags.h"
+#include "server/core/command_line.h"
 #include "server/crypto/secrets.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:8080",
@@ -136,14 +135,9 @@ int main(int argc, char** argv) {
   }
   std::cout << "webhook-sink listening on " << host << ":" << port << std::endl;
 
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  relay::StopSignals stop;  // before the server's threads start
   std::thread serving([&] { server.listen_after_bind(); });
-  int signal_number = 0;
-  sigwait(&stop, &signal_number);
+  stop.Wait();
   server.stop();
   serving.join();
   return 0;

@@ -175,6 +175,22 @@ absl::StatusOr<std::string> Id(const Args& args) {
   if (!lhs##_or.ok()) return Usage(std::string(lhs##_or.status().message())); \
   auto lhs = *std::move(lhs##_or)
 
+#define USAGE_IF_ERROR(expr)                                         \
+  do {                                                               \
+    absl::Status status_ = (expr);                                   \
+    if (!status_.ok()) return Usage(std::string(status_.message())); \
+  } while (0)
+
+// --page-size and --page-token, for the list commands.
+template <typename Request>
+absl::Status SetPaging(const Args& args, Request* req) {
+  auto size = ParseInt("page-size", args.GetOr("page-size", "0"));
+  if (!size.ok()) return size.status();
+  req->set_page_size(*size);
+  req->set_page_token(args.GetOr("page-token", ""));
+  return absl::OkStatus();
+}
+
 // Prints the result (JSON, or `table` for people), or fails.
 template <typename Response>
 int Show(Context& ctx, const absl::StatusOr<Response>& resp,
@@ -449,8 +465,7 @@ std::vector<Command> Commands() {
                {},
                [](Context& ctx, const Args& a) {
                  v1::CreateWebHookRequest req;
-                 absl::Status s = WebHookFromFlags(a, req.mutable_web_hook());
-                 if (!s.ok()) return Usage(std::string(s.message()));
+                 USAGE_IF_ERROR(WebHookFromFlags(a, req.mutable_web_hook()));
                  return Show<v1::CreateWebHookResponse>(
                      ctx, ctx.relay->CreateWebHook(req), [](const auto& r) {
                        WebHookTable({&r.web_hook()});
@@ -471,9 +486,7 @@ std::vector<Command> Commands() {
            USAGE_OR(type, ParseType(*t));
            req.set_type(type);
          }
-         USAGE_OR(size, ParseInt("page-size", a.GetOr("page-size", "0")));
-         req.set_page_size(size);
-         req.set_page_token(a.GetOr("page-token", ""));
+         USAGE_IF_ERROR(SetPaging(a, &req));
          return Show<v1::ListWebHooksResponse>(
              ctx, ctx.relay->ListWebHooks(req), [](const auto& r) {
                WebHookTable(Pointers(r.web_hooks()));
@@ -548,9 +561,7 @@ std::vector<Command> Commands() {
            absl::Status s = WebHookFromFlags(a, req.mutable_spec());
            if (!s.ok()) return Usage(std::string(s.message()));
          }
-         USAGE_OR(size, ParseInt("page-size", a.GetOr("page-size", "0")));
-         req.set_page_size(size);
-         req.set_page_token(a.GetOr("page-token", ""));
+         USAGE_IF_ERROR(SetPaging(a, &req));
          return Show<v1::GetWebHookMatchesResponse>(
              ctx, ctx.relay->GetWebHookMatches(req), [](const auto& r) {
                std::cout << r.summary().message() << "\n\n";
@@ -585,9 +596,7 @@ std::vector<Command> Commands() {
            USAGE_OR(state, ParseState(*s));
            req.set_state(state);
          }
-         USAGE_OR(size, ParseInt("page-size", a.GetOr("page-size", "0")));
-         req.set_page_size(size);
-         req.set_page_token(a.GetOr("page-token", ""));
+         USAGE_IF_ERROR(SetPaging(a, &req));
          return Show<v1::ListDeliveriesResponse>(
              ctx, ctx.relay->ListDeliveries(req), [](const auto& r) {
                DeliveryTable(Pointers(r.deliveries()));
@@ -638,30 +647,28 @@ std::vector<Command> Commands() {
                      [](const auto& d) { DeliveryTable({&d}); });
                }});
 
-  c.push_back(
-      {"sessions",
-       "list",
-       "[--client-name=NAME] [--page-size=N] [--page-token=T]\n"
-       "  Live run sessions per client and instance.",
-       with({"client-name"}, kPaging),
-       {},
-       [](Context& ctx, const Args& a) {
-         v1::ListRunSessionsRequest req;
-         req.set_client_name(a.GetOr("client-name", ""));
-         USAGE_OR(size, ParseInt("page-size", a.GetOr("page-size", "0")));
-         req.set_page_size(size);
-         req.set_page_token(a.GetOr("page-token", ""));
-         return Show<v1::ListRunSessionsResponse>(
-             ctx, ctx.relay->ListRunSessions(req), [](const auto& r) {
-               Table t({"CLIENT", "INSTANCE", "SESSIONS", "LAST SEEN"});
-               for (const auto& g : r.groups()) {
-                 t.Add({g.client_name(), g.has_instance() ? g.instance() : "-",
-                        absl::StrCat(g.count()), Time(g.last_seen())});
-               }
-               t.Print(std::cout);
-               NextPage(r.next_page_token());
-             });
-       }});
+  c.push_back({"sessions",
+               "list",
+               "[--client-name=NAME] [--page-size=N] [--page-token=T]\n"
+               "  Live run sessions per client and instance.",
+               with({"client-name"}, kPaging),
+               {},
+               [](Context& ctx, const Args& a) {
+                 v1::ListRunSessionsRequest req;
+                 req.set_client_name(a.GetOr("client-name", ""));
+                 USAGE_IF_ERROR(SetPaging(a, &req));
+                 return Show<v1::ListRunSessionsResponse>(
+                     ctx, ctx.relay->ListRunSessions(req), [](const auto& r) {
+                       Table t({"CLIENT", "INSTANCE", "SESSIONS", "LAST SEEN"});
+                       for (const auto& g : r.groups()) {
+                         t.Add({g.client_name(),
+                                g.has_instance() ? g.instance() : "-",
+                                absl::StrCat(g.count()), Time(g.last_seen())});
+                       }
+                       t.Print(std::cout);
+                       NextPage(r.next_page_token());
+                     });
+               }});
 
   c.push_back(
       {"publish",
