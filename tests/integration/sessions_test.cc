@@ -19,6 +19,7 @@ namespace v1 = ::fig::webhooks::v1;
 using Admin = v1::WebHookAdmin::Stub;
 using Sessions = v1::RunSessions::Stub;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 class SessionsTest : public ::testing::Test {
  protected:
@@ -92,9 +93,22 @@ TEST_F(SessionsTest, FigsSequenceForAMinimumOfTwoReachesTheReceiver) {
   ASSERT_TRUE(Poll("s2").ok());
   End("s2");
   ASSERT_TRUE(Poll("s3").ok());
-  EXPECT_THAT(Received(3), ElementsAre("MinRunSessions Restored(2)",
-                                       "MinRunSessions Below(1)",
-                                       "MinRunSessions Restored(2)"));
+  // Deliveries to one client run concurrently, so they may arrive in any
+  // order; the log keeps the order they were made in (newest first).
+  EXPECT_THAT(Received(3),
+              ::testing::UnorderedElementsAre("MinRunSessions Restored(2)",
+                                              "MinRunSessions Below(1)",
+                                              "MinRunSessions Restored(2)"));
+  v1::ListDeliveriesResponse log;
+  ASSERT_TRUE(Call(relay_.admin.get(), &Admin::ListDeliveries,
+                   v1::ListDeliveriesRequest(), &log)
+                  .ok());
+  std::vector<std::string> made;
+  for (const auto& d : log.deliveries()) made.insert(made.begin(), d.payload());
+  EXPECT_THAT(
+      made, ElementsAre(HasSubstr(R"("RunSessions":2,"RunSessionsEvent":1)"),
+                        HasSubstr(R"("RunSessions":1,"RunSessionsEvent":0)"),
+                        HasSubstr(R"("RunSessions":2,"RunSessionsEvent":1)")));
 }
 
 TEST_F(SessionsTest, TheSweeperNoticesALoneSessionsDeath) {
