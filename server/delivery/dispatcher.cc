@@ -141,20 +141,27 @@ void Dispatcher::Loop() {
     }
 
     if (stopping) continue;
-    absl::Time now = clock_->Now();
-    int room;
+    const absl::Time now = clock_->Now();
+    ClaimRequest claim;
+    claim.now = now;
+    claim.lease_until = now + options_.lease;
     {
       absl::MutexLock l(&mu_);
-      room = options_.max_in_flight - static_cast<int>(in_flight_.size());
+      claim.limit =
+          options_.max_in_flight - static_cast<int>(in_flight_.size());
+      for (const auto& [client_id, n] : in_flight_by_client_) {
+        if (n >= options_.max_in_flight_per_client)
+          claim.busy_clients.push_back(client_id);
+      }
     }
-    if (room <= 0) {
-      next_due = now + kIdleWait;
+    if (claim.limit <= 0) {
+      next_due = now + kIdleWait;  // an outcome wakes the loop sooner
       continue;
     }
-    // Per-client bound, counted as claims are admitted.
+    // The per-client bound, counted as claims are admitted.
     absl::flat_hash_map<std::string, int> claimed_by_client;
-    auto admit = [&](const std::string& delivery_id,
-                     const std::string& client_id) {
+    claim.admit = [&](const std::string& delivery_id,
+                      const std::string& client_id) {
       absl::MutexLock l(&mu_);
       // Still in flight here, though its lease ran out (a slow receiver, or
       // a clock that jumped): never twice at once.
@@ -166,14 +173,18 @@ void Dispatcher::Loop() {
       ++claimed_by_client[client_id];
       return true;
     };
-    auto due =
-        store_->ClaimDue(now, now + options_.lease, room, admit, &next_due);
+    auto due = store_->ClaimDue(claim);
     if (!due.ok()) {
       Log("claiming due deliveries failed: ", due.status().message());
       next_due = now + kIdleWait;
       continue;
     }
-    for (DueDelivery& d : *due) Send(std::move(d), now);
+    next_due = due->next_due;
+    // Due ones left over were refused (their client reached its bound in
+    // this claim, or they are still in flight): an outcome wakes the loop
+    // when there is room again, so do not spin on them.
+    if (next_due <= now) next_due = now + kIdleWait;
+    for (DueDelivery& d : due->deliveries) Send(std::move(d), now);
   }
 }
 

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "nlohmann/json.hpp"
 #include "server/core/status_macros.h"
 #include "server/core/web_hook_type.h"
 
@@ -644,16 +645,16 @@ absl::StatusOr<std::vector<SessionRecord>> SqliteStore::LoadSessions() {
   return out;
 }
 
-absl::StatusOr<std::vector<DueDelivery>> SqliteStore::ClaimDue(
-    absl::Time now, absl::Time lease_until, int limit,
-    const std::function<bool(const std::string& delivery_id,
-                             const std::string& client_id)>& admit,
-    absl::Time* next_due) {
-  const int64_t now_us = absl::ToUnixMicros(now);
-  std::vector<DueDelivery> out;
+absl::StatusOr<Claim> SqliteStore::ClaimDue(const ClaimRequest& request) {
+  const int64_t now_us = absl::ToUnixMicros(request.now);
+  const std::string busy = nlohmann::json(request.busy_clients).dump();
+  Claim out;
   absl::MutexLock l(&mu_);
   RETURN_IF_ERROR(db_.Transaction([&]() -> absl::Status {
-    out.clear();
+    out = Claim();
+    constexpr char kDue[] =
+        "d.state = 1 AND (d.lease_until_us IS NULL OR d.lease_until_us <= ?1) "
+        "AND d.client_id NOT IN (SELECT value FROM json_each(?2))";
     ASSIGN_OR_RETURN(
         sqlite::Stmt due,
         db_.Prepare(absl::StrCat(
@@ -661,20 +662,19 @@ absl::StatusOr<std::vector<DueDelivery>> SqliteStore::ClaimDue(
             "d.automatic_attempts, d.manual_next, ",
             kClientColumns,
             " FROM deliveries d LEFT JOIN clients c ON c.id = d.client_id "
-            "WHERE d.state = 1 AND d.next_attempt_us <= ?1 AND "
-            "(d.lease_until_us IS NULL OR d.lease_until_us <= ?1) "
-            "ORDER BY d.next_attempt_us LIMIT ?2")));
-    // Look past the first `limit`, so a saturated client does not block
-    // the others behind it.
-    due.Bind(1, now_us).Bind(2, int64_t{limit} * 4);
+            "WHERE d.next_attempt_us <= ?1 AND ",
+            kDue, " ORDER BY d.next_attempt_us LIMIT ?3")));
+    // Look past the first `limit`: a client that reaches its bound within
+    // this claim must not hide the others behind it.
+    due.Bind(1, now_us).Bind(2, busy).Bind(3, int64_t{request.limit} * 4);
     ASSIGN_OR_RETURN(sqlite::Stmt lease,
                      db_.Prepare("UPDATE deliveries SET lease_until_us = ? "
                                  "WHERE id = ?"));
-    while (static_cast<int>(out.size()) < limit) {
+    while (static_cast<int>(out.deliveries.size()) < request.limit) {
       ASSIGN_OR_RETURN(bool row, due.Step());
       if (!row) break;
-      if (!admit(due.Text(0), due.Text(1))) continue;
-      DueDelivery& d = out.emplace_back();
+      if (!request.admit(due.Text(0), due.Text(1))) continue;
+      DueDelivery& d = out.deliveries.emplace_back();
       d.id = due.Text(0);
       d.type = static_cast<v1::WebHookType>(due.Int(2));
       d.payload = due.Text(3);
@@ -683,19 +683,18 @@ absl::StatusOr<std::vector<DueDelivery>> SqliteStore::ClaimDue(
       d.manual = due.Int(6) != 0;
       if (!due.IsNull(7)) d.client = ReadClient(due, 7);
     }
-    for (const DueDelivery& d : out) {
-      lease.Bind(1, absl::ToUnixMicros(lease_until)).Bind(2, d.id);
+    for (const DueDelivery& d : out.deliveries) {
+      lease.Bind(1, absl::ToUnixMicros(request.lease_until)).Bind(2, d.id);
       RETURN_IF_ERROR(lease.Run());
       lease.Reset();
     }
-    ASSIGN_OR_RETURN(sqlite::Stmt next,
-                     db_.Prepare("SELECT MIN(next_attempt_us) FROM deliveries "
-                                 "WHERE state = 1 AND (lease_until_us IS NULL "
-                                 "OR lease_until_us <= ?)"));
-    next.Bind(1, now_us);
+    ASSIGN_OR_RETURN(
+        sqlite::Stmt next,
+        db_.Prepare(absl::StrCat(
+            "SELECT MIN(d.next_attempt_us) FROM deliveries d WHERE ", kDue)));
+    next.Bind(1, now_us).Bind(2, busy);
     RETURN_IF_ERROR(next.Step().status());
-    *next_due = next.IsNull(0) ? absl::InfiniteFuture()
-                               : absl::FromUnixMicros(next.Int(0));
+    if (!next.IsNull(0)) out.next_due = absl::FromUnixMicros(next.Int(0));
     return absl::OkStatus();
   }));
   return out;

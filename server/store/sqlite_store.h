@@ -53,11 +53,7 @@ class SqliteStore : public Store {
       const std::vector<SessionWrite>& sessions, absl::Time now,
       absl::Duration window) override;
   absl::StatusOr<std::vector<SessionRecord>> LoadSessions() override;
-  absl::StatusOr<std::vector<DueDelivery>> ClaimDue(
-      absl::Time now, absl::Time lease_until, int limit,
-      const std::function<bool(const std::string& delivery_id,
-                               const std::string& client_id)>& admit,
-      absl::Time* next_due) override;
+  absl::StatusOr<Claim> ClaimDue(const ClaimRequest& request) override;
   absl::Status RecordAttempts(
       const std::vector<AttemptRecord>& records) override;
   absl::Status ReleaseLeases() override;

@@ -109,6 +109,26 @@ struct AttemptRecord {
   absl::Time next_attempt_time;
 };
 
+struct ClaimRequest {
+  absl::Time now;
+  absl::Time lease_until;
+  int limit = 0;
+  // Clients skipped entirely: their bound on requests in flight is reached.
+  std::vector<std::string> busy_clients;
+  // Asked of each candidate; false skips it (one in flight already, or a
+  // client that reached its bound within this claim).
+  std::function<bool(const std::string& delivery_id,
+                     const std::string& client_id)>
+      admit = [](const std::string&, const std::string&) { return true; };
+};
+
+struct Claim {
+  std::vector<DueDelivery> deliveries;
+  // The earliest due time of the pending deliveries left, busy clients'
+  // aside (InfiniteFuture when none).
+  absl::Time next_due = absl::InfiniteFuture();
+};
+
 struct DeliveryFilter {
   std::string client_id;    // "" for any
   std::string web_hook_id;  // "" for any
@@ -179,15 +199,9 @@ class Store {
   // Every stored run session.
   virtual absl::StatusOr<std::vector<SessionRecord>> LoadSessions() = 0;
   // Leases up to `limit` PENDING deliveries due at `now` and not leased,
-  // oldest due first, skipping those `admit` refuses (given the delivery
-  // and client ids), until
-  // `lease_until`. Sets *next_due to the earliest due time of the pending
-  // deliveries left (InfiniteFuture when none).
-  virtual absl::StatusOr<std::vector<DueDelivery>> ClaimDue(
-      absl::Time now, absl::Time lease_until, int limit,
-      const std::function<bool(const std::string& delivery_id,
-                               const std::string& client_id)>& admit,
-      absl::Time* next_due) = 0;
+  // oldest due first, until `lease_until`; see ClaimRequest for what is
+  // skipped.
+  virtual absl::StatusOr<Claim> ClaimDue(const ClaimRequest& request) = 0;
   // Logs the attempts and moves their deliveries on (releasing the leases),
   // in one transaction.
   virtual absl::Status RecordAttempts(

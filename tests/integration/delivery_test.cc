@@ -445,24 +445,31 @@ TEST(DeliveryBoundTest, ASlowClientDoesNotStarveTheOthers) {
   Receiver slow, fast;
   slow.CloseGate();
   RelayOptions options = ExactTiming();
+  options.max_in_flight = 4;
   options.max_in_flight_per_client = 2;
   InProcessRelay relay(options);
   Api api(relay);
   api.CreateHook(api.CreateClient("slow", slow.Url("/")).client().id(),
                  v1::CLIENT_STATUS_CHANGED);
   api.CreateHook(api.CreateClient("fast", fast.Url("/")).client().id(),
-                 v1::CLIENT_STATUS_CHANGED);
-  for (int i = 0; i < 5; ++i) {
-    api.MustPublish(R"pb(client_status_changed {
-                           client_name: "X"
-                           start_time {}
-                         })pb");
+                 v1::MIN_RUN_SESSIONS);
+  // 100 deliveries for the slow client are due before the fast one's.
+  v1::PublishBatchRequest batch;
+  for (int i = 0; i < 100; ++i) {
+    auto* e =
+        batch.add_events()->mutable_event()->mutable_client_status_changed();
+    e->set_client_name("X");
+    e->mutable_start_time();
   }
-  EXPECT_EQ(fast.WaitFor(5).size(), 5u);
+  v1::PublishBatchResponse published;
+  ASSERT_TRUE(
+      Call(relay.ingest.get(), &Ingest::PublishBatch, batch, &published).ok());
   EXPECT_TRUE(Eventually([&] { return slow.Waiting() == 2; }));
-  EXPECT_EQ(slow.Requests().size(), 2u);  // never more than the bound
+  api.MustPublish(R"pb(min_run_sessions { client_name: "X" })pb");
+  EXPECT_EQ(fast.WaitFor(1).size(), 1u);
+  EXPECT_EQ(slow.Requests().size(), 2u);  // never more than its bound
   slow.OpenGate();
-  EXPECT_EQ(slow.WaitFor(5).size(), 5u);
+  EXPECT_EQ(slow.WaitFor(100).size(), 100u);
 }
 
 TEST_F(DeliveryTest, RotationSignsWithBothSecretsDuringTheGracePeriod) {
