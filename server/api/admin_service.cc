@@ -164,7 +164,6 @@ absl::Status WebHookAdminService::DoUpdateClient(
   }
   *c.mutable_update_time() = ToProto(context_.clock->Now());
   RETURN_IF_ERROR(context_.store->UpdateClient(stored));
-  context_.web_hooks_changed();
   Log("client updated id=", c.id(), " name=\"", c.name(), "\"");
   *resp = Present(stored);
   return absl::OkStatus();

@@ -215,8 +215,4 @@ void RelayServer::Tick() {
   services_->sweeper.Wake();
 }
 
-void RelayServer::Wait() {
-  if (server_ != nullptr) server_->Wait();
-}
-
 }  // namespace relay

@@ -51,7 +51,6 @@ class RelayServer {
   // Stops accepting calls, lets calls in flight finish (up to a deadline),
   // then stops background work.
   void Shutdown();
-  void Wait();
 
   // Look for due work now: deliveries due, sessions expired (tests call it
   // after advancing a fake clock).

@@ -30,7 +30,7 @@ struct ServiceContext {
   std::string fig_web_url;
   // TestClient's default timeout.
   absl::Duration test_timeout = absl::Seconds(2);
-  // After a web hook or client changed (the router reloads).
+  // After a web hook changed (the router reloads).
   std::function<void()> web_hooks_changed = [] {};
   // After deliveries became due (the dispatcher looks now).
   std::function<void()> deliveries_due = [] {};

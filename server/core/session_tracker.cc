@@ -10,6 +10,8 @@ namespace v1 = ::fig::webhooks::v1;
 
 namespace {
 
+constexpr size_t kMaxMemorySamples = 10000;
+
 absl::Duration Interval(const v1::PollRequest& poll) {
   return absl::Milliseconds(poll.poll_interval_ms());
 }
@@ -110,9 +112,15 @@ SessionChanges SessionTracker::Poll(const v1::PollRequest& poll,
   } else if (had_error != poll.has_configuration_error()) {
     out.events.push_back({ConfigurationError(poll), ""});
   }
-  if (poll.has_memory_usage_bytes()) {
+  if (poll.has_memory_usage_bytes() && !s.record.leak_reported) {
+    if (s.memory.size() >= kMaxMemorySamples) {
+      // Bounded: a session that lives for months keeps its recent history.
+      s.memory.erase(s.memory.begin(),
+                     s.memory.begin() + kMaxMemorySamples / 2);
+    }
     s.memory.push_back({now, static_cast<double>(poll.memory_usage_bytes())});
     AnalyzeMemory(s, now, &out);
+    if (s.record.leak_reported) s.memory.clear();  // reported once; done
   }
   out.writes.push_back({s.record.id, s.record});
   return out;
