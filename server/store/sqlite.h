@@ -62,15 +62,27 @@ class Db {
   // Number of rows the last INSERT, UPDATE or DELETE changed.
   int Changes() const { return sqlite3_changes(db_); }
 
+  // How hard a commit holds. kFull (the connection's default) survives
+  // power loss. kProcessCrash survives the process dying (WAL with
+  // synchronous=NORMAL) but may lose the last commits to a power cut; for
+  // writes the relay can redo, such as delivery leases and attempt logs,
+  // where losing one means a web hook is sent again.
+  enum class Durability { kFull, kProcessCrash };
+
   // Runs `fn` in BEGIN IMMEDIATE ... COMMIT, rolling back if it (or the
   // commit) fails.
   template <typename Fn>
-  absl::Status Transaction(Fn fn) {
-    absl::Status status = Exec("BEGIN IMMEDIATE");
-    if (!status.ok()) return status;
-    status = fn();
-    if (status.ok()) status = Exec("COMMIT");
-    if (!status.ok()) Exec("ROLLBACK").IgnoreError();
+  absl::Status Transaction(Fn fn, Durability durability = Durability::kFull) {
+    const bool relaxed = durability == Durability::kProcessCrash;
+    absl::Status status =
+        relaxed ? Exec("PRAGMA synchronous=NORMAL") : absl::OkStatus();
+    if (status.ok()) status = Exec("BEGIN IMMEDIATE");
+    if (status.ok()) {
+      status = fn();
+      if (status.ok()) status = Exec("COMMIT");
+      if (!status.ok()) Exec("ROLLBACK").IgnoreError();
+    }
+    if (relaxed) Exec("PRAGMA synchronous=FULL").IgnoreError();
     return status;
   }
 

@@ -696,7 +696,7 @@ absl::StatusOr<Claim> SqliteStore::ClaimDue(const ClaimRequest& request) {
     RETURN_IF_ERROR(next.Step().status());
     if (!next.IsNull(0)) out.next_due = absl::FromUnixMicros(next.Int(0));
     return absl::OkStatus();
-  }));
+  }, sqlite::Db::Durability::kProcessCrash));
   return out;
 }
 
@@ -743,7 +743,7 @@ absl::Status SqliteStore::RecordAttempts(
       move.Reset();
     }
     return absl::OkStatus();
-  });
+  }, sqlite::Db::Durability::kProcessCrash);
 }
 
 absl::Status SqliteStore::ReleaseLeases() {
