@@ -176,6 +176,8 @@ TEST(ReadmeTest, EveryToolsDevCommandRuns) {
       if (!std::regex_search(line, m, kDev)) continue;
       const std::string sub = m[1];
       seen.push_back(sub);
+      ASSERT_THAT(line, ::testing::Not(HasSubstr("&")))
+          << "run tools/dev in the foreground in the README: " << line;
       TempDir dir;
       if (sub == "run") {
         RunToolsDevRun(absl::StrCat("tools/dev run ", std::string(m[2])), dir);
