@@ -650,100 +650,108 @@ absl::StatusOr<Claim> SqliteStore::ClaimDue(const ClaimRequest& request) {
   const std::string busy = nlohmann::json(request.busy_clients).dump();
   Claim out;
   absl::MutexLock l(&mu_);
-  RETURN_IF_ERROR(db_.Transaction([&]() -> absl::Status {
-    out = Claim();
-    constexpr char kDue[] =
-        "d.state = 1 AND (d.lease_until_us IS NULL OR d.lease_until_us <= ?1) "
-        "AND d.client_id NOT IN (SELECT value FROM json_each(?2))";
-    ASSIGN_OR_RETURN(
-        sqlite::Stmt due,
-        db_.Prepare(absl::StrCat(
-            "SELECT d.id, d.client_id, d.type, d.payload, d.attempt_count, "
-            "d.automatic_attempts, d.manual_next, ",
-            kClientColumns,
-            " FROM deliveries d LEFT JOIN clients c ON c.id = d.client_id "
-            "WHERE d.next_attempt_us <= ?1 AND ",
-            kDue, " ORDER BY d.next_attempt_us LIMIT ?3")));
-    // Look past the first `limit`: a client that reaches its bound within
-    // this claim must not hide the others behind it.
-    due.Bind(1, now_us).Bind(2, busy).Bind(3, int64_t{request.limit} * 4);
-    ASSIGN_OR_RETURN(sqlite::Stmt lease,
-                     db_.Prepare("UPDATE deliveries SET lease_until_us = ? "
-                                 "WHERE id = ?"));
-    while (static_cast<int>(out.deliveries.size()) < request.limit) {
-      ASSIGN_OR_RETURN(bool row, due.Step());
-      if (!row) break;
-      if (!request.admit(due.Text(0), due.Text(1))) continue;
-      DueDelivery& d = out.deliveries.emplace_back();
-      d.id = due.Text(0);
-      d.type = static_cast<v1::WebHookType>(due.Int(2));
-      d.payload = due.Text(3);
-      d.attempt_count = static_cast<int>(due.Int(4));
-      d.automatic_attempts = static_cast<int>(due.Int(5));
-      d.manual = due.Int(6) != 0;
-      if (!due.IsNull(7)) d.client = ReadClient(due, 7);
-    }
-    for (const DueDelivery& d : out.deliveries) {
-      lease.Bind(1, absl::ToUnixMicros(request.lease_until)).Bind(2, d.id);
-      RETURN_IF_ERROR(lease.Run());
-      lease.Reset();
-    }
-    ASSIGN_OR_RETURN(
-        sqlite::Stmt next,
-        db_.Prepare(absl::StrCat(
-            "SELECT MIN(d.next_attempt_us) FROM deliveries d WHERE ", kDue)));
-    next.Bind(1, now_us).Bind(2, busy);
-    RETURN_IF_ERROR(next.Step().status());
-    if (!next.IsNull(0)) out.next_due = absl::FromUnixMicros(next.Int(0));
-    return absl::OkStatus();
-  }, sqlite::Db::Durability::kProcessCrash));
+  RETURN_IF_ERROR(db_.Transaction(
+      [&]() -> absl::Status {
+        out = Claim();
+        constexpr char kDue[] =
+            "d.state = 1 AND (d.lease_until_us IS NULL OR d.lease_until_us <= "
+            "?1) "
+            "AND d.client_id NOT IN (SELECT value FROM json_each(?2))";
+        ASSIGN_OR_RETURN(
+            sqlite::Stmt due,
+            db_.Prepare(absl::StrCat(
+                "SELECT d.id, d.client_id, d.type, d.payload, d.attempt_count, "
+                "d.automatic_attempts, d.manual_next, ",
+                kClientColumns,
+                " FROM deliveries d LEFT JOIN clients c ON c.id = d.client_id "
+                "WHERE d.next_attempt_us <= ?1 AND ",
+                kDue, " ORDER BY d.next_attempt_us LIMIT ?3")));
+        // Look past the first `limit`: a client that reaches its bound within
+        // this claim must not hide the others behind it.
+        due.Bind(1, now_us).Bind(2, busy).Bind(3, int64_t{request.limit} * 4);
+        ASSIGN_OR_RETURN(sqlite::Stmt lease,
+                         db_.Prepare("UPDATE deliveries SET lease_until_us = ? "
+                                     "WHERE id = ?"));
+        while (static_cast<int>(out.deliveries.size()) < request.limit) {
+          ASSIGN_OR_RETURN(bool row, due.Step());
+          if (!row) break;
+          if (!request.admit(due.Text(0), due.Text(1))) continue;
+          DueDelivery& d = out.deliveries.emplace_back();
+          d.id = due.Text(0);
+          d.type = static_cast<v1::WebHookType>(due.Int(2));
+          d.payload = due.Text(3);
+          d.attempt_count = static_cast<int>(due.Int(4));
+          d.automatic_attempts = static_cast<int>(due.Int(5));
+          d.manual = due.Int(6) != 0;
+          if (!due.IsNull(7)) d.client = ReadClient(due, 7);
+        }
+        for (const DueDelivery& d : out.deliveries) {
+          lease.Bind(1, absl::ToUnixMicros(request.lease_until)).Bind(2, d.id);
+          RETURN_IF_ERROR(lease.Run());
+          lease.Reset();
+        }
+        ASSIGN_OR_RETURN(
+            sqlite::Stmt next,
+            db_.Prepare(absl::StrCat(
+                "SELECT MIN(d.next_attempt_us) FROM deliveries d WHERE ",
+                kDue)));
+        next.Bind(1, now_us).Bind(2, busy);
+        RETURN_IF_ERROR(next.Step().status());
+        if (!next.IsNull(0)) out.next_due = absl::FromUnixMicros(next.Int(0));
+        return absl::OkStatus();
+      },
+      sqlite::Db::Durability::kProcessCrash));
   return out;
 }
 
 absl::Status SqliteStore::RecordAttempts(
     const std::vector<AttemptRecord>& records) {
   absl::MutexLock l(&mu_);
-  return db_.Transaction([&]() -> absl::Status {
-    ASSIGN_OR_RETURN(sqlite::Stmt log,
-                     db_.Prepare("INSERT OR REPLACE INTO delivery_attempts "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    ASSIGN_OR_RETURN(
-        sqlite::Stmt move,
-        db_.Prepare("UPDATE deliveries SET state = ?, url = ?, "
-                    "request_headers = ?, attempt_count = ?, "
-                    "automatic_attempts = automatic_attempts + ?, "
-                    "manual_next = 0, next_attempt_us = ?, "
-                    "lease_until_us = NULL, update_us = ? WHERE id = ?"));
-    for (const AttemptRecord& r : records) {
-      const v1::DeliveryAttempt& a = r.attempt;
-      int64_t time_us = Micros(a.time());
-      int64_t duration_us = TimeUtil::DurationToMicroseconds(a.duration());
-      log.Bind(1, r.delivery_id).Bind(2, int64_t{a.number()}).Bind(3, time_us);
-      log.Bind(4, int64_t{a.http_status()}).Bind(5, duration_us);
-      log.Bind(6, a.error())
-          .Bind(7, a.response_body())
-          .Bind(8, int64_t{a.manual()});
-      RETURN_IF_ERROR(log.Run());
-      log.Reset();
+  return db_.Transaction(
+      [&]() -> absl::Status {
+        ASSIGN_OR_RETURN(sqlite::Stmt log,
+                         db_.Prepare("INSERT OR REPLACE INTO delivery_attempts "
+                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+        ASSIGN_OR_RETURN(
+            sqlite::Stmt move,
+            db_.Prepare("UPDATE deliveries SET state = ?, url = ?, "
+                        "request_headers = ?, attempt_count = ?, "
+                        "automatic_attempts = automatic_attempts + ?, "
+                        "manual_next = 0, next_attempt_us = ?, "
+                        "lease_until_us = NULL, update_us = ? WHERE id = ?"));
+        for (const AttemptRecord& r : records) {
+          const v1::DeliveryAttempt& a = r.attempt;
+          int64_t time_us = Micros(a.time());
+          int64_t duration_us = TimeUtil::DurationToMicroseconds(a.duration());
+          log.Bind(1, r.delivery_id)
+              .Bind(2, int64_t{a.number()})
+              .Bind(3, time_us);
+          log.Bind(4, int64_t{a.http_status()}).Bind(5, duration_us);
+          log.Bind(6, a.error())
+              .Bind(7, a.response_body())
+              .Bind(8, int64_t{a.manual()});
+          RETURN_IF_ERROR(log.Run());
+          log.Reset();
 
-      v1::Delivery headers;
-      for (const v1::Header& h : r.request_headers)
-        *headers.add_request_headers() = h;
-      move.Bind(1, int64_t{r.state}).Bind(2, r.url);
-      move.BindBlob(3, headers.SerializeAsString())
-          .Bind(4, int64_t{a.number()});
-      move.Bind(5, int64_t{a.manual() ? 0 : 1});
-      if (r.state == v1::DELIVERY_STATE_PENDING) {
-        move.Bind(6, absl::ToUnixMicros(r.next_attempt_time));
-      } else {
-        move.BindNull(6);
-      }
-      move.Bind(7, time_us + duration_us).Bind(8, r.delivery_id);
-      RETURN_IF_ERROR(move.Run());
-      move.Reset();
-    }
-    return absl::OkStatus();
-  }, sqlite::Db::Durability::kProcessCrash);
+          v1::Delivery headers;
+          for (const v1::Header& h : r.request_headers)
+            *headers.add_request_headers() = h;
+          move.Bind(1, int64_t{r.state}).Bind(2, r.url);
+          move.BindBlob(3, headers.SerializeAsString())
+              .Bind(4, int64_t{a.number()});
+          move.Bind(5, int64_t{a.manual() ? 0 : 1});
+          if (r.state == v1::DELIVERY_STATE_PENDING) {
+            move.Bind(6, absl::ToUnixMicros(r.next_attempt_time));
+          } else {
+            move.BindNull(6);
+          }
+          move.Bind(7, time_us + duration_us).Bind(8, r.delivery_id);
+          RETURN_IF_ERROR(move.Run());
+          move.Reset();
+        }
+        return absl::OkStatus();
+      },
+      sqlite::Db::Durability::kProcessCrash);
 }
 
 absl::Status SqliteStore::ReleaseLeases() {
