@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/delivery/egress.h"
 
 namespace relay {
 
@@ -13,6 +14,8 @@ struct CurlHttpSender::Transfer {
   curl_slist* headers = nullptr;
   HttpResult result;
   char error[CURL_ERROR_SIZE] = {0};
+  // Set when the connect-time check refused the address.
+  std::string refused;
 
   ~Transfer() {
     curl_slist_free_all(headers);
@@ -27,6 +30,19 @@ size_t KeepBodyPrefix(char* data, size_t size, size_t n, void* user) {
   size_t room = kMaxResponseBody - std::min(body->size(), kMaxResponseBody);
   body->append(data, std::min(room, size * n));
   return size * n;
+}
+
+// Connect-time egress check: curl asks for each socket after resolving.
+curl_socket_t OpenSocket(void* user, curlsocktype purpose,
+                         curl_sockaddr* address) {
+  if (purpose == CURLSOCKTYPE_IPCXN) {
+    std::string reason = RefusedAddressReason(&address->addr);
+    if (!reason.empty()) {
+      static_cast<CurlHttpSender::Transfer*>(user)->refused = std::move(reason);
+      return CURL_SOCKET_BAD;
+    }
+  }
+  return socket(address->family, address->socktype, address->protocol);
 }
 
 }  // namespace
@@ -85,6 +101,8 @@ void CurlHttpSender::Start(std::unique_ptr<Transfer> t) {
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, KeepBodyPrefix);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &t->result.body);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, OpenSocket);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
   curl_multi_add_handle(multi_, e);
   running_.emplace(e, std::move(t));
 }
@@ -106,7 +124,9 @@ void CurlHttpSender::Finish(CURL* easy, CURLcode code) {
     result.retry_after = absl::Seconds(retry_after);
   } else {
     result.status = 0;
-    result.error = t->error[0] != '\0' ? t->error : curl_easy_strerror(code);
+    result.error = !t->refused.empty()   ? t->refused
+                   : t->error[0] != '\0' ? t->error
+                                         : curl_easy_strerror(code);
   }
   t->done(std::move(result));
 }

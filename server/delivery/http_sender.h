@@ -51,9 +51,12 @@ class HttpSender {
 
 // One libcurl multi handle owned by one I/O thread; connections are reused
 // per host. Redirects are not followed (a 3xx is a failed attempt). TLS
-// peers are verified.
+// peers are verified. Link-local and cloud metadata addresses are refused
+// at connect time (RefusedAddressReason).
 class CurlHttpSender : public HttpSender {
  public:
+  struct Transfer;
+
   CurlHttpSender();
   // Aborts requests still running (their `done` gets an error) and joins.
   ~CurlHttpSender() override;
@@ -61,7 +64,6 @@ class CurlHttpSender : public HttpSender {
   void Send(HttpRequest request, std::function<void(HttpResult)> done) override;
 
  private:
-  struct Transfer;
   void Loop();
   void Start(std::unique_ptr<Transfer> transfer);
   void Finish(CURL* easy, CURLcode code);
