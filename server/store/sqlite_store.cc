@@ -140,10 +140,15 @@ absl::StatusOr<int64_t> SeqAfter(const std::string& after) {
   return seq;
 }
 
-constexpr char kClientColumns[] =
-    "c.id, c.name, c.base_uri, c.send_authorization_header, c.sealed_secret, "
-    "c.sealed_previous_secret, c.previous_secret_expire_us, c.create_us, "
-    "c.update_us, (SELECT COUNT(*) FROM web_hooks w WHERE w.client_id = c.id)";
+#define RELAY_CLIENT_COLUMNS                                                 \
+  "c.id, c.name, c.base_uri, c.send_authorization_header, c.sealed_secret, " \
+  "c.sealed_previous_secret, c.previous_secret_expire_us, c.create_us, "     \
+  "c.update_us, "
+constexpr char kClientColumns[] = RELAY_CLIENT_COLUMNS
+    "(SELECT COUNT(*) FROM web_hooks w WHERE w.client_id = c.id)";
+// For sending, which needs no web hook count.
+constexpr char kClientColumnsToSend[] = RELAY_CLIENT_COLUMNS "0";
+#undef RELAY_CLIENT_COLUMNS
 
 // The client columns start at column `i`.
 StoredClient ReadClient(const sqlite::Stmt& s, int i = 0) {
@@ -657,33 +662,45 @@ absl::StatusOr<Claim> SqliteStore::ClaimDue(const ClaimRequest& request) {
             "d.state = 1 AND (d.lease_until_us IS NULL OR d.lease_until_us <= "
             "?1) "
             "AND d.client_id NOT IN (SELECT value FROM json_each(?2))";
-        ASSIGN_OR_RETURN(
-            sqlite::Stmt due,
-            db_.Prepare(absl::StrCat(
-                "SELECT d.id, d.client_id, d.type, d.payload, d.attempt_count, "
-                "d.automatic_attempts, d.manual_next, ",
-                kClientColumns,
-                " FROM deliveries d LEFT JOIN clients c ON c.id = d.client_id "
-                "WHERE d.next_attempt_us <= ?1 AND ",
-                kDue, " ORDER BY d.next_attempt_us LIMIT ?3")));
+        // Candidates first (ids only, cheap), then the admitted ones whole.
+        ASSIGN_OR_RETURN(sqlite::Stmt due,
+                         db_.Prepare(absl::StrCat(
+                             "SELECT d.id, d.client_id FROM deliveries d "
+                             "WHERE d.next_attempt_us <= ?1 AND ",
+                             kDue, " ORDER BY d.next_attempt_us LIMIT ?3")));
         // Look past the first `limit`: a client that reaches its bound within
         // this claim must not hide the others behind it.
         due.Bind(1, now_us).Bind(2, busy).Bind(3, int64_t{request.limit} * 4);
+        ASSIGN_OR_RETURN(
+            sqlite::Stmt load,
+            db_.Prepare(absl::StrCat(
+                "SELECT d.type, d.payload, d.attempt_count, "
+                "d.automatic_attempts, "
+                "d.manual_next, ",
+                kClientColumnsToSend,
+                " FROM deliveries d LEFT JOIN clients c ON c.id = d.client_id "
+                "WHERE d.id = ?")));
         ASSIGN_OR_RETURN(sqlite::Stmt lease,
                          db_.Prepare("UPDATE deliveries SET lease_until_us = ? "
                                      "WHERE id = ?"));
         while (static_cast<int>(out.deliveries.size()) < request.limit) {
           ASSIGN_OR_RETURN(bool row, due.Step());
           if (!row) break;
-          if (!request.admit(due.Text(0), due.Text(1))) continue;
-          DueDelivery& d = out.deliveries.emplace_back();
-          d.id = due.Text(0);
-          d.type = static_cast<v1::WebHookType>(due.Int(2));
-          d.payload = due.Text(3);
-          d.attempt_count = static_cast<int>(due.Int(4));
-          d.automatic_attempts = static_cast<int>(due.Int(5));
-          d.manual = due.Int(6) != 0;
-          if (!due.IsNull(7)) d.client = ReadClient(due, 7);
+          std::string id = due.Text(0);
+          if (!request.admit(id, due.Text(1))) continue;
+          load.Bind(1, id);
+          ASSIGN_OR_RETURN(bool found, load.Step());
+          if (found) {
+            DueDelivery& d = out.deliveries.emplace_back();
+            d.id = std::move(id);
+            d.type = static_cast<v1::WebHookType>(load.Int(0));
+            d.payload = load.Text(1);
+            d.attempt_count = static_cast<int>(load.Int(2));
+            d.automatic_attempts = static_cast<int>(load.Int(3));
+            d.manual = load.Int(4) != 0;
+            if (!load.IsNull(5)) d.client = ReadClient(load, 5);
+          }
+          load.Reset();
         }
         for (const DueDelivery& d : out.deliveries) {
           lease.Bind(1, absl::ToUnixMicros(request.lease_until)).Bind(2, d.id);
