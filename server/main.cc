@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "server/api/relay_server.h"
 #include "server/core/command_line.h"
@@ -46,9 +45,7 @@ int main(int argc, char** argv) {
       "Relays Fig's events to web hook receivers.\n"
       "Usage: webhook-relay [--listen=127.0.0.1:50051] [--data-dir=./data] "
       "[--fig-web-url=URL]");
-  std::vector<std::string> storage;
-  std::vector<char*> args = relay::UnderscoredArgs(argc, argv, &storage);
-  absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
+  relay::ParseCommandLine(argc, argv);
 
   relay::StopSignals stop;  // before any thread starts
 

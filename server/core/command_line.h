@@ -8,24 +8,25 @@
 #include <string>
 #include <vector>
 
+#include "absl/flags/parse.h"
+
 namespace relay {
 
-// A copy of argv with "--foo-bar[=value]" spelled "--foo_bar[=value]"
-// (values untouched), for absl::ParseCommandLine. argv itself is left as
-// is, so ps shows what was typed. The strings live in `storage`.
-inline std::vector<char*> UnderscoredArgs(int argc, char** argv,
-                                          std::vector<std::string>* storage) {
-  storage->assign(argv, argv + argc);
-  std::vector<char*> out;
-  for (std::string& arg : *storage) {
+// absl::ParseCommandLine, with flags spelled "--foo-bar[=value]" as well as
+// "--foo_bar[=value]" (values untouched). Parses a copy: argv is left as
+// typed, so ps shows what the user wrote.
+inline void ParseCommandLine(int argc, char** argv) {
+  std::vector<std::string> copies(argv, argv + argc);
+  std::vector<char*> args;
+  for (std::string& arg : copies) {
     if (arg.rfind("--", 0) == 0) {
       for (size_t i = 2; i < arg.size() && arg[i] != '='; ++i) {
         if (arg[i] == '-') arg[i] = '_';
       }
     }
-    out.push_back(arg.data());
+    args.push_back(arg.data());
   }
-  return out;
+  absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
 }
 
 // SIGINT and SIGTERM, blocked in the calling thread and in every thread it

@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -99,9 +98,7 @@ int Fail(const std::string& what, const absl::Status& status) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Measures a running relay on loopback. See --help.");
-  std::vector<std::string> storage;
-  std::vector<char*> args = relay::UnderscoredArgs(argc, argv, &storage);
-  absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
+  relay::ParseCommandLine(argc, argv);
   const int events = absl::GetFlag(FLAGS_events);
   const int batch = absl::GetFlag(FLAGS_batch);
   const int concurrency = std::max(1, absl::GetFlag(FLAGS_concurrency));

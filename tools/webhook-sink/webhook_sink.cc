@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -85,9 +84,7 @@ int main(int argc, char** argv) {
       "A web hook receiver that verifies and prints.\n"
       "Usage: webhook-sink [--listen=127.0.0.1:8080] [--hashed-secret=HASH] "
       "[--secret=SECRET] [--status=200] [--delay=0s]");
-  std::vector<std::string> storage;
-  std::vector<char*> args = relay::UnderscoredArgs(argc, argv, &storage);
-  absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
+  relay::ParseCommandLine(argc, argv);
   const std::string listen = absl::GetFlag(FLAGS_listen);
   const std::string hashed = absl::GetFlag(FLAGS_hashed_secret);
   const std::string secret = absl::GetFlag(FLAGS_secret);
